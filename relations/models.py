@@ -1,0 +1,681 @@
+"""The domain: who met whom, from which countries, when, about what, what was promised, on what source.
+
+Rules of one row are both `clean()` checks (clear messages in forms) and named database constraints (so that no
+write path, bulk or not, can store a row that breaks them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def normalize_text(text: str) -> str:
+    """Text as stored and hashed: Unicode NFC, unified newlines, no trailing blanks."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+# --- Countries ---------------------------------------------------------------------------------------------------
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, code: str) -> Country:
+        return self.get(code=code)
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country; the alpha-2 code is the key, in URLs and fixtures alike."""
+
+    code = models.CharField(_("ISO alpha-2"), max_length=2, primary_key=True)
+    alpha3 = models.CharField(_("ISO alpha-3"), max_length=3, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=100)
+    region = models.CharField(_("region"), max_length=60, blank=True)
+
+    objects = CountryManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"),
+                name="country_code_is_alpha2",
+                violation_error_message=_("The country code must be two capital letters (ISO 3166-1 alpha-2)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def get_absolute_url(self) -> str:
+        return reverse("relations:country-detail", args=[self.code])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class CountryAlias(models.Model):
+    """Another way news text names a country: an abbreviation ("AS"), an old name, a demonym ("Peruvian")."""
+
+    class Kind(models.TextChoices):
+        NAME = "name", _("name")
+        ABBREVIATION = "abbreviation", _("abbreviation")
+        DEMONYM = "demonym", _("demonym or adjective")
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("alias"), max_length=100)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NAME)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country", "alias"]
+        verbose_name = _("country alias")
+        verbose_name_plural = _("country aliases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "alias", "language"],
+                name="country_alias_unique",
+                violation_error_message=_("This country already has this alias in this language."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alias
+
+    def natural_key(self) -> tuple:
+        return (self.country_id, self.alias, self.language)
+
+    natural_key.dependencies = ["relations.country"]
+
+
+# --- Organizations, officials, positions -------------------------------------------------------------------------
+
+
+class OrganizationManager(models.Manager):
+    def get_by_natural_key(self, name: str, country_code: str | None) -> Organization:
+        return self.get(name=name, country_id=country_code)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("head of state or government")
+        MINISTRY = "ministry", _("ministry")
+        ARMED_SERVICE = "armed_service", _("armed service")
+        AGENCY = "agency", _("agency")
+        EMBASSY = "embassy", _("embassy")
+        INTERNATIONAL_BODY = "international_body", _("international body")
+        PARLIAMENT = "parliament", _("parliament")
+        COMPANY = "company", _("company")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("As written in the source language."))
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.MINISTRY)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        help_text=_("Empty for international bodies such as APEC or ASEAN."),
+    )
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+
+    objects = OrganizationManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country"],
+                name="organization_unique_name_per_country",
+                violation_error_message=_("This country already has an organization with this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(country__isnull=True),
+                name="organization_unique_international_name",
+                violation_error_message=_("An international body with this name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="organization_not_own_parent",
+                violation_error_message=_("An organization cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country_id})" if self.country_id else self.name
+
+    def natural_key(self) -> tuple:
+        return (self.name, self.country_id)
+
+    natural_key.dependencies = ["relations.country"]
+
+
+class OfficialManager(models.Manager):
+    def get_by_natural_key(self, full_name: str, country_code: str) -> Official:
+        return self.get(full_name=full_name, country_id=country_code)
+
+
+class Official(models.Model):
+    """A person. Titles change over time and live on `Position`, not here."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_('Other spellings of the name in news text, e.g. ["M. Herindra", "Herindra"].'),
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="officials")
+
+    objects = OfficialManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["full_name", "country"],
+                name="official_unique_name_per_country",
+                violation_error_message=_("This country already has an official with this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("relations:official-detail", args=[self.pk])
+
+    def natural_key(self) -> tuple:
+        return (self.full_name, self.country_id)
+
+    natural_key.dependencies = ["relations.country"]
+
+    @property
+    def names(self) -> list[str]:
+        return [self.full_name, *self.aliases]
+
+
+class PositionQuerySet(models.QuerySet):
+    def held_on(self, day) -> PositionQuerySet:
+        """Positions whose holder was in office on `day`."""
+        return self.filter(Q(started_on__isnull=True) | Q(started_on__lte=day)).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+
+
+class PositionManager(models.Manager.from_queryset(PositionQuerySet)):
+    def get_by_natural_key(self, full_name: str, country_code: str, title_en: str, started_on) -> Position:
+        return self.get(
+            official__full_name=full_name, official__country_id=country_code, title_en=title_en, started_on=started_on
+        )
+
+
+class Position(models.Model):
+    """An official's title at an organization from one date to another, as written in both languages."""
+
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="positions")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="positions"
+    )
+    title_id = models.CharField(_("title (Indonesian)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    abbreviation = models.CharField(_("abbreviation"), max_length=30, blank=True, help_text=_("e.g. Wamenhan"))
+    rank = models.PositiveSmallIntegerField(
+        _("seniority"), default=5, help_text=_("1 = head of state or government … 9 = staff; used to size markers.")
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = PositionManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["official", "-started_on"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(started_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="position_ends_after_start",
+                violation_error_message=_("A position cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1) & Q(rank__lte=9),
+                name="position_rank_1_to_9",
+                violation_error_message=_("Seniority runs from 1 to 9."),
+            ),
+            models.UniqueConstraint(
+                fields=["official", "title_en", "started_on"],
+                name="position_unique_per_official_title_start",
+                violation_error_message=_("This official already has this title from this date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["abbreviation"], name="position_abbreviation_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title_en}, {self.official}"
+
+    def natural_key(self) -> tuple:
+        return (*self.official.natural_key(), self.title_en, self.started_on)
+
+    natural_key.dependencies = ["relations.official"]
+
+    def clean(self) -> None:
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("A position cannot end before it starts.")})
+
+
+# --- Sectors -----------------------------------------------------------------------------------------------------
+
+
+class SectorManager(models.Manager):
+    def get_by_natural_key(self, slug: str) -> Sector:
+        return self.get(slug=slug)
+
+
+class Sector(models.Model):
+    """A cooperation area. Keywords (one phrase a line) are what the extractor looks for; editors extend them."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=100)
+    keywords_en = models.TextField(_("keywords (English)"), blank=True, help_text=_("One phrase per line."))
+    keywords_id = models.TextField(_("keywords (Indonesian)"), blank=True, help_text=_("One phrase per line."))
+    color = models.CharField(_("colour"), max_length=7, blank=True, help_text=_("Chart colour, e.g. #1f77b4."))
+
+    objects = SectorManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="sector_not_own_parent",
+                violation_error_message=_("A sector cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def get_absolute_url(self) -> str:
+        return reverse("relations:sector-detail", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def keywords(self, language: str) -> list[str]:
+        text = self.keywords_id if language == "id" else self.keywords_en
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        ancestor, seen = self.parent, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": _("A sector cannot be its own ancestor.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+# --- Meetings ----------------------------------------------------------------------------------------------------
+
+
+class MeetingQuerySet(models.QuerySet):
+    def involving(self, country_code: str) -> MeetingQuerySet:
+        return self.filter(countries__country_id=country_code)
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Kind(models.TextChoices):
+        COURTESY_CALL = "courtesy_call", _("courtesy call")
+        BILATERAL_MEETING = "bilateral_meeting", _("bilateral meeting")
+        OFFICIAL_VISIT = "official_visit", _("official or state visit")
+        VISIT = "visit", _("working visit")
+        DELEGATION_VISIT = "delegation_visit", _("delegation visit")
+        DIALOGUE_2PLUS2 = "dialogue_2plus2", _("2+2 dialogue")
+        JOINT_COMMISSION = "joint_commission", _("joint commission")
+        JOINT_COMMITTEE = "joint_committee", _("joint committee")
+        PHONE_CALL = "phone_call", _("phone call")
+        AGREEMENT_SIGNING = "agreement_signing", _("agreement signing")
+        MULTILATERAL_RECEPTION = "multilateral_reception", _("reception")
+        OTHER = "other", _("other")
+
+    held_on = models.DateField(_("date"), help_text=_("With a month or year precision, the first day of it."))
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HELD)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.BILATERAL_MEETING)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    venue_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("venue country")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [
+            models.Index(F("held_on").desc(), F("id").desc(), name="meeting_date_desc_idx"),
+            models.Index(fields=["kind", "held_on"], name="meeting_kind_date_idx"),
+            models.Index(fields=["status", "held_on"], name="meeting_status_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(held_on__year__gte=1900),
+                name="meeting_date_after_1900",
+                violation_error_message=_("A meeting date must be after 1900."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # The country rows carry the date so that "meetings with X by date" is one index scan.
+        self.countries.exclude(held_on=self.held_on).update(held_on=self.held_on)
+
+    def get_absolute_url(self) -> str:
+        return reverse("relations:meeting-detail", args=[self.pk])
+
+    @property
+    def host_country(self) -> Country | None:
+        return next((c.country for c in self.countries.all() if c.role == MeetingCountry.Role.HOST), None)
+
+    @property
+    def partner_countries(self) -> list[Country]:
+        return [c.country for c in self.countries.all() if c.role == MeetingCountry.Role.PARTNER]
+
+
+class MeetingCountry(models.Model):
+    """A side of a meeting. One row per country and meeting, so a host can never also be a partner."""
+
+    class Role(models.TextChoices):
+        HOST = "host", _("host")
+        PARTNER = "partner", _("partner")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="countries")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="meeting_sides")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+    held_on = models.DateField(editable=False, help_text="Copy of the meeting's date, for the country-date index.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-role", "country"]
+        verbose_name = _("meeting country")
+        verbose_name_plural = _("meeting countries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "country"],
+                name="meeting_country_once",
+                violation_error_message=_("A country can take only one side of a meeting: host or partner."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(role="host"),
+                name="meeting_one_host",
+                violation_error_message=_("A meeting has at most one host country."),
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "held_on"], name="meeting_country_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} ({self.role})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.held_on = self.meeting.held_on
+        super().save(*args, **kwargs)
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        PRINCIPAL = "principal", _("principal")
+        ACCOMPANYING = "accompanying", _("accompanying")
+        MENTIONED = "mentioned", _("mentioned")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="participations")
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text=_("The post the official held at the time of the meeting."),
+    )
+    side = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("side"),
+        help_text=_("The country the official represented at the meeting."),
+    )
+    role = models.CharField(_("role"), max_length=15, choices=Role.choices, default=Role.PRINCIPAL)
+    title_as_written = models.CharField(_("title as written"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "role", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "official"],
+                name="participant_once_per_meeting",
+                violation_error_message=_("This official is already a participant of this meeting."),
+            ),
+        ]
+        indexes = [models.Index(fields=["official", "meeting"], name="participant_official_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.official} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.position_id and self.official_id and self.position.official_id != self.official_id:
+            raise ValidationError({"position": _("This position belongs to another official.")})
+
+
+class MeetingSector(models.Model):
+    """A cooperation area a meeting discussed, with the sentence that says so and the article it is in."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sectors")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="meeting_links")
+    evidence = models.TextField(_("evidence"), blank=True, help_text=_("The sentence of the source that says so."))
+    article = models.ForeignKey(
+        "Article", on_delete=models.SET_NULL, null=True, blank=True, related_name="sector_evidence"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "sector"]
+        verbose_name = _("meeting sector")
+        verbose_name_plural = _("meeting sectors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "sector"],
+                name="meeting_sector_once",
+                violation_error_message=_("This sector is already linked to this meeting."),
+            ),
+        ]
+        indexes = [models.Index(fields=["sector", "meeting"], name="meeting_sector_sector_idx")]
+
+    def __str__(self) -> str:
+        return str(self.sector)
+
+
+# --- Sources -----------------------------------------------------------------------------------------------------
+
+
+class ArticleManager(models.Manager):
+    def get_by_natural_key(self, content_hash: str) -> Article:
+        return self.get(content_hash=content_hash)
+
+
+class Article(models.Model):
+    """A source text. The same text twice is one article (content hash); one article may report many meetings."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending: waiting for the queue")
+        QUEUED = "queued", _("queued")
+        PROCESSING = "processing", _("extracting")
+        PROPOSED = "proposed", _("proposal ready for review")
+        APPROVED = "approved", _("approved")
+        FAILED = "failed", _("failed")
+
+    url = models.URLField(_("source URL"), max_length=1000, blank=True)
+    outlet = models.CharField(_("outlet"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    text = models.TextField(_("full text"))
+    content_hash = models.CharField(_("content hash"), max_length=64, unique=True, editable=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="near_duplicates",
+        help_text=_("A near-identical article this one repeats."),
+    )
+    meetings = models.ManyToManyField(Meeting, related_name="articles", blank=True, verbose_name=_("meetings"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    status_message = models.TextField(_("status message"), blank=True)
+    proposal = models.JSONField(_("proposal"), null=True, blank=True, help_text=_("What extraction proposed."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleManager()
+    history = HistoricalRecords(excluded_fields=["text", "proposal"])
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "created_at"], name="article_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"Article {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.text = normalize_text(self.text)
+        self.content_hash = content_hash(self.text)
+        super().save(*args, **kwargs)
+
+    def natural_key(self) -> tuple[str]:
+        return (self.content_hash,)
+
+    def clean(self) -> None:
+        if not normalize_text(self.text or ""):
+            raise ValidationError({"text": _("An article needs its text.")})
+
+
+class Commitment(models.Model):
+    """What a meeting promised or planned, and whether a later meeting kept it."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        EXPLORE = "explore", _("agreement to explore cooperation")
+        MOU = "mou", _("MoU or agreement")
+        PLANNED_VISIT = "planned_visit", _("planned visit")
+        PLANNED_MEETING = "planned_meeting", _("planned meeting or event")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        FULFILLED = "fulfilled", _("fulfilled")
+        LAPSED = "lapsed", _("lapsed")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="commitments")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(_("description"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True, help_text=_("With month precision, the first day."))
+    due_precision = models.CharField(
+        _("due precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    fulfilled_by = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fulfilled_commitments",
+        verbose_name=_("fulfilled by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(fulfilled_by=F("meeting")),
+                name="commitment_not_fulfilled_by_itself",
+                violation_error_message=_("A commitment is fulfilled by a later meeting, not by its own."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fulfilled_by__isnull=True) | Q(status="fulfilled"),
+                name="commitment_fulfilling_meeting_means_fulfilled",
+                violation_error_message=_("Only a fulfilled commitment names the meeting that fulfilled it."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="commitment_status_due_idx")]
+
+    def __str__(self) -> str:
+        return self.description[:80]

@@ -1,0 +1,23 @@
+import os
+
+import pytest
+
+
+def service_unavailable(reason: str) -> None:
+    """Outside CI a missing service skips the test with the reason; in CI it is a failure."""
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"CI requires this service: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis to test against: REDIS_URL, else the local default; skips (fails in CI) when unreachable."""
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as exc:
+        service_unavailable(f"Redis at {url} is not reachable ({exc})")
+    return url
