@@ -1,17 +1,17 @@
-"""Placeholder views; the dashboard issue replaces them."""
+"""Meetings list, export and detail; sector and official pages."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
 
 @login_required
-def overview(request):
-    return HttpResponse("Relations Tracker")
+def meeting_list(request):
+    return HttpResponse("meetings")
 
 
 @login_required
-def country_detail(request, code):
-    return HttpResponse(code)
+def meeting_export(request):
+    return HttpResponse("", content_type="text/csv")
 
 
 @login_required
