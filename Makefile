@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup data admin lint bench clean
+.PHONY: run test setup data admin lint bench clean vendor-plotly
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -39,6 +39,10 @@ lint: setup
 
 bench: setup
 	$(PY) manage.py bench $(BENCH_ARGS)
+
+# plotly.js is committed under static/vendor/plotly/; this refreshes it from the pinned plotly package.
+vendor-plotly: setup
+	cp $$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")') static/vendor/plotly/plotly.min.js
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
