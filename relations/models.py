@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,6 +27,11 @@ def normalize_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def localized(english: str, indonesian: str) -> str:
+    """The Indonesian text when Indonesian is active and the text exists, else the English."""
+    return indonesian if indonesian and (get_language() or "").startswith("id") else english
 
 
 class DatePrecision(models.TextChoices):
@@ -74,6 +80,11 @@ class Country(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return localized(self.name_en, self.name_id)
 
 
 class CountryAlias(models.Model):
@@ -289,6 +300,11 @@ class Position(models.Model):
     def __str__(self) -> str:
         return f"{self.title_en}, {self.official}"
 
+    @property
+    def title(self) -> str:
+        """The title in the active language."""
+        return localized(self.title_en, self.title_id)
+
     def natural_key(self) -> tuple:
         return (*self.official.natural_key(), self.title_en, self.started_on)
 
@@ -341,6 +357,11 @@ class Sector(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return localized(self.name_en, self.name_id)
 
     def keywords(self, language: str) -> list[str]:
         text = self.keywords_id if language == "id" else self.keywords_en
