@@ -78,13 +78,18 @@ class Country(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("relations:country-detail", args=[self.code])
 
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
+    # No natural_key(): the primary key already is the natural key, and Django's serializer drops the primary key
+    # of a model with natural_key() under --natural-primary, which would lose the code.
 
     @property
     def name(self) -> str:
         """The name in the active language."""
         return localized(self.name_en, self.name_id)
+
+
+class CountryAliasManager(models.Manager):
+    def get_by_natural_key(self, country_code: str, alias: str, language: str) -> CountryAlias:
+        return self.get(country_id=country_code, alias=alias, language=language)
 
 
 class CountryAlias(models.Model):
@@ -100,6 +105,7 @@ class CountryAlias(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NAME)
 
+    objects = CountryAliasManager()
     history = HistoricalRecords()
 
     class Meta:
