@@ -7,11 +7,14 @@ import itertools
 
 from relations.models import (
     Article,
+    Commitment,
     Country,
+    CountryAlias,
     Meeting,
     MeetingCountry,
     MeetingSector,
     Official,
+    Organization,
     Participant,
     Position,
     Sector,
@@ -74,3 +77,16 @@ def make_participant(*, meeting: Meeting, official: Official | None = None, **fi
 
 def make_article(*, text: str = "Jakarta, Jumat (4/10). A test article.", **fields) -> Article:
     return Article.objects.create(text=text, **fields)
+
+
+def make_country_alias(*, country: Country | None = None, alias: str = "Peruvian", **fields) -> CountryAlias:
+    fields.setdefault("language", "en")
+    return CountryAlias.objects.create(country=country or make_country(), alias=alias, **fields)
+
+
+def make_organization(*, name: str | None = None, country: Country | None = None, **fields) -> Organization:
+    return Organization.objects.create(name=name or f"Organization {next(_seq)}", country=country, **fields)
+
+
+def make_commitment(*, meeting: Meeting | None = None, description: str = "An invitation.", **fields) -> Commitment:
+    return Commitment.objects.create(meeting=meeting or make_meeting(), description=description, **fields)
