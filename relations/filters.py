@@ -1,0 +1,170 @@
+"""The meetings list's filters, read from the query string so that every filtered view can be bookmarked and shared.
+
+Relations to other tables are tested with Exists() subqueries rather than joins: a meeting linked to several of the
+chosen sectors (or countries, or officials) still comes out once, with no DISTINCT to undo the join.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Country, Meeting, MeetingCountry, MeetingSector, Official, Participant, Sector
+
+# A free-text query is cut into at most this many terms, so that one request cannot ask for hundreds of subqueries.
+MAX_TEXT_TERMS = 8
+
+
+def sector_and_descendants(sectors) -> set[int]:
+    """Ids of the given sectors and of every sector below them (the whole tree is small: one query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Sector.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = set(), [sector.pk for sector in sectors]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return found
+
+
+def text_terms(text: str) -> list[str]:
+    """Words of a free-text query; "quoted phrases" stay together."""
+    terms = [quoted or word for quoted, word in re.findall(r'"([^"]+)"|(\S+)', text)]
+    return [term.strip() for term in terms if term.strip()][:MAX_TEXT_TERMS]
+
+
+class SectorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Sector) -> str:
+        # Children are indented under their parent in the select (choices come ordered by tree below).
+        return ("— " if obj.parent_id else "") + obj.name
+
+
+class CountryChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        # Codes are upper-case keys; accept "pe" typed by hand in a URL.
+        if isinstance(value, list | tuple):
+            value = [v.strip().upper() if isinstance(v, str) else v for v in value]
+        return super().clean(value)
+
+    def label_from_instance(self, obj: Country) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Official) -> str:
+        return f"{obj.full_name} ({obj.country_id})"
+
+
+class SectorFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = SectorChoiceField
+
+
+class CountryFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CountryChoiceField
+
+
+class OfficialFilter(django_filters.ModelChoiceFilter):
+    field_class = OfficialChoiceField
+
+
+class MeetingOrderingFilter(django_filters.OrderingFilter):
+    """Whitelisted sort keys; ties are broken by id so that pages never overlap."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        ordering = [self.get_ordering_value(param) for param in value or [] if param]
+        if not ordering:
+            return qs
+        return qs.order_by(*ordering, "-id" if ordering[0].startswith("-") else "id")
+
+
+class MeetingFilter(django_filters.FilterSet):
+    sector = SectorFilter(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        method="filter_sector",
+        help_text=_("A sector includes its sub-sectors."),
+    )
+    country = CountryFilter(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        method="filter_country",
+        help_text=_("On any side of the meeting."),
+    )
+    start = django_filters.DateFilter(
+        label=_("From"), field_name="held_on", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = django_filters.DateFilter(
+        label=_("To"), field_name="held_on", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=Meeting.Kind.choices, distinct=False)
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Meeting.Status.choices, distinct=False)
+    official = OfficialFilter(label=_("Official"), queryset=Official.objects.all(), method="filter_official")
+    q = django_filters.CharFilter(
+        label=_("Text"),
+        method="filter_text",
+        help_text=_('Words in the title, summary, participants\' names or article text; "quote" a phrase.'),
+    )
+    sort = MeetingOrderingFilter(
+        label=_("Sort by"),
+        fields=(("held_on", "date"), ("title", "title"), ("kind", "kind")),
+        choices=(
+            ("-date", _("Newest first")),
+            ("date", _("Oldest first")),
+            ("title", _("Title A–Z")),
+            ("-title", _("Title Z–A")),
+            ("kind", _("Kind A–Z")),
+            ("-kind", _("Kind Z–A")),
+        ),
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Sectors listed as a tree: each parent followed by its children.
+        self.form.fields["sector"].queryset = Sector.objects.order_by(
+            Coalesce("parent__name_en", "name_en"), F("parent_id").asc(nulls_first=True), "name_en"
+        )
+        self.form.fields["sector"].widget.attrs["size"] = 8
+        self.form.fields["country"].widget.attrs["size"] = 8
+
+    def filter_sector(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        ids = sector_and_descendants(value)
+        return queryset.filter(Exists(MeetingSector.objects.filter(meeting=OuterRef("pk"), sector_id__in=ids)))
+
+    def filter_country(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        codes = [country.pk for country in value]
+        return queryset.filter(Exists(MeetingCountry.objects.filter(meeting=OuterRef("pk"), country_id__in=codes)))
+
+    def filter_official(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Participant.objects.filter(meeting=OuterRef("pk"), official=value)))
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in text_terms(value or ""):
+            by_participant = Participant.objects.filter(meeting=OuterRef("pk")).filter(
+                Q(official__full_name__icontains=term)
+                | Q(official__aliases__icontains=term)
+                | Q(title_as_written__icontains=term)
+            )
+            by_article = Article.meetings.through.objects.filter(meeting=OuterRef("pk"), article__text__icontains=term)
+            queryset = queryset.filter(
+                Q(title__icontains=term) | Q(summary__icontains=term) | Exists(by_participant) | Exists(by_article)
+            )
+        return queryset

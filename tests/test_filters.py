@@ -1,0 +1,172 @@
+import datetime as dt
+
+from django.http import QueryDict
+from django.test import TestCase
+
+from relations.filters import MeetingFilter, text_terms
+from relations.models import Meeting
+
+from .factories import make_article, make_country, make_meeting, make_official, make_participant, make_sector
+
+
+def filtered(query: str) -> MeetingFilter:
+    return MeetingFilter(QueryDict(query), queryset=Meeting.objects.all())
+
+
+def titles(query: str) -> list[str]:
+    filterset = filtered(query)
+    assert filterset.is_valid(), filterset.errors
+    return list(filterset.qs.values_list("title", flat=True))
+
+
+class MeetingFilterTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        for code, name in [("ID", "Indonesia"), ("PE", "Peru"), ("CL", "Chile"), ("JP", "Japan")]:
+            make_country(code=code, name_en=name)
+        cls.defence = make_sector(slug="defence", name_en="Defence")
+        cls.terrorism = make_sector(slug="counter-terrorism", name_en="Counter-terrorism", parent=cls.defence)
+        cls.maritime = make_sector(slug="maritime-security", name_en="Maritime security", parent=cls.terrorism)
+        cls.health = make_sector(slug="health", name_en="Health")
+        cls.peru_talks = make_meeting(
+            title="Defence talks with Peru",
+            held_on=dt.date(2024, 10, 4),
+            partners=("PE",),
+            sectors=(cls.defence, cls.terrorism),
+            summary="Both ministers agreed to train special forces together.",
+        )
+        cls.lima_visit = make_meeting(
+            title="Health visit in Lima",
+            held_on=dt.date(2023, 5, 2),
+            host="PE",
+            partners=("ID",),
+            sectors=(cls.health,),
+            kind=Meeting.Kind.COURTESY_CALL,
+        )
+        cls.chile_plan = make_meeting(
+            title="Coast guard planning with Chile",
+            held_on=dt.date(2025, 1, 10),
+            partners=("CL",),
+            sectors=(cls.maritime,),
+            status=Meeting.Status.PLANNED,
+        )
+        cls.japan_call = make_meeting(
+            title="Call with Tokyo", held_on=dt.date(2022, 3, 1), partners=("JP",), kind=Meeting.Kind.PHONE_CALL
+        )
+        cls.rahma = make_official(full_name="Siti Rahmawati", aliases=["Bu Rahma"])
+        make_participant(meeting=cls.japan_call, official=cls.rahma, title_as_written="Deputy Minister")
+        article = make_article(text="Jakarta. The two sides discussed fisheries quotas and port access.")
+        article.meetings.add(cls.japan_call)
+
+    def test_no_parameter_lists_every_meeting_newest_first(self):
+        self.assertEqual(
+            titles(""),
+            ["Coast guard planning with Chile", "Defence talks with Peru", "Health visit in Lima", "Call with Tokyo"],
+        )
+
+    def test_sector_by_slug(self):
+        self.assertEqual(titles("sector=health"), ["Health visit in Lima"])
+
+    def test_parent_sector_includes_children_and_grandchildren(self):
+        self.assertEqual(titles("sector=defence"), ["Coast guard planning with Chile", "Defence talks with Peru"])
+
+    def test_child_sector_does_not_include_parent(self):
+        self.assertEqual(titles("sector=maritime-security"), ["Coast guard planning with Chile"])
+
+    def test_several_sectors_never_duplicate_a_meeting(self):
+        # The Peru meeting is linked to both sectors, and to the parent of the other.
+        filterset = filtered("sector=defence&sector=counter-terrorism&sector=health")
+        self.assertTrue(filterset.is_valid())
+        self.assertEqual(
+            list(filterset.qs.values_list("title", flat=True)),
+            ["Coast guard planning with Chile", "Defence talks with Peru", "Health visit in Lima"],
+        )
+        self.assertEqual(filterset.qs.count(), 3)
+        self.assertNotIn("DISTINCT", str(filterset.qs.query))
+
+    def test_country_on_any_side(self):
+        # Peru hosted the Lima visit and was the partner of the Jakarta talks.
+        self.assertEqual(titles("country=PE"), ["Defence talks with Peru", "Health visit in Lima"])
+
+    def test_home_country_matches_every_meeting_it_took_part_in(self):
+        self.assertEqual(len(titles("country=ID")), 4)
+
+    def test_several_countries_and_lower_case_codes(self):
+        self.assertEqual(titles("country=cl&country=jp"), ["Coast guard planning with Chile", "Call with Tokyo"])
+
+    def test_start_and_end_dates_are_inclusive(self):
+        self.assertEqual(titles("start=2023-05-02&end=2024-10-04"), ["Defence talks with Peru", "Health visit in Lima"])
+
+    def test_kind(self):
+        self.assertEqual(titles("kind=phone_call"), ["Call with Tokyo"])
+        self.assertEqual(titles("kind=phone_call&kind=courtesy_call"), ["Health visit in Lima", "Call with Tokyo"])
+
+    def test_status(self):
+        self.assertEqual(titles("status=planned"), ["Coast guard planning with Chile"])
+
+    def test_official(self):
+        self.assertEqual(titles(f"official={self.rahma.pk}"), ["Call with Tokyo"])
+
+    def test_text_in_title_is_case_insensitive(self):
+        self.assertEqual(titles("q=LIMA"), ["Health visit in Lima"])
+
+    def test_text_in_summary(self):
+        self.assertEqual(titles("q=special+forces"), ["Defence talks with Peru"])
+
+    def test_text_in_participant_name_alias_and_title(self):
+        self.assertEqual(titles("q=rahmawati"), ["Call with Tokyo"])
+        self.assertEqual(titles("q=Bu+Rahma"), ["Call with Tokyo"])
+        self.assertEqual(titles("q=deputy"), ["Call with Tokyo"])
+
+    def test_text_in_article(self):
+        self.assertEqual(titles("q=fisheries"), ["Call with Tokyo"])
+
+    def test_every_word_must_match_somewhere(self):
+        self.assertEqual(titles("q=tokyo+fisheries"), ["Call with Tokyo"])
+        self.assertEqual(titles("q=tokyo+lima"), [])
+
+    def test_quoted_phrase_stays_together(self):
+        self.assertEqual(titles('q="port+access"'), ["Call with Tokyo"])
+        self.assertEqual(titles('q="access+port"'), [])
+
+    def test_parameters_combine(self):
+        self.assertEqual(titles("sector=defence&country=PE&start=2024-01-01"), ["Defence talks with Peru"])
+
+    def test_sort_whitelisted_keys(self):
+        self.assertEqual(
+            titles("sort=title"),
+            ["Call with Tokyo", "Coast guard planning with Chile", "Defence talks with Peru", "Health visit in Lima"],
+        )
+        self.assertEqual(titles("sort=date")[0], "Call with Tokyo")
+        self.assertEqual(titles("sort=-kind")[0], "Call with Tokyo")
+
+    def test_unknown_sector_is_a_form_error(self):
+        filterset = filtered("sector=astrology")
+        self.assertFalse(filterset.is_valid())
+        self.assertEqual(
+            filterset.errors["sector"], ["Select a valid choice. astrology is not one of the available choices."]
+        )
+
+    def test_malformed_date_is_a_form_error(self):
+        filterset = filtered("start=2024-13-45")
+        self.assertFalse(filterset.is_valid())
+        self.assertEqual(filterset.errors["start"], ["Enter a valid date."])
+
+    def test_unknown_sort_kind_status_and_official_are_form_errors(self):
+        filterset = filtered("sort=password&kind=party&status=maybe&official=abc&country=XX")
+        self.assertFalse(filterset.is_valid())
+        self.assertEqual(sorted(filterset.errors), ["country", "kind", "official", "sort", "status"])
+        self.assertEqual(
+            filterset.errors["sort"], ["Select a valid choice. password is not one of the available choices."]
+        )
+
+
+class TextTermsTests(TestCase):
+    def test_words_and_quoted_phrases(self):
+        self.assertEqual(text_terms('defence "special forces"  Peru'), ["defence", "special forces", "Peru"])
+
+    def test_unbalanced_quote_is_a_word(self):
+        self.assertEqual(text_terms('"defence'), ['"defence'])
+
+    def test_terms_are_capped(self):
+        self.assertEqual(len(text_terms(" ".join(f"w{i}" for i in range(20)))), 8)
