@@ -105,6 +105,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Articles left pending while the broker was down are queued again once it is back.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-pending-articles": {"task": "relations.tasks.requeue_pending_articles_task", "schedule": 300.0},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,6 +144,10 @@ STORAGES = {
 ARTICLE_MAX_BYTES = int(os.environ.get("ARTICLE_MAX_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES
+# Seconds allowed to fetch an article's URL, all of it; the ingestion task's soft and hard limits.
+ARTICLE_FETCH_TIMEOUT = float(os.environ.get("ARTICLE_FETCH_TIMEOUT", "15"))
+EXTRACTION_SOFT_TIME_LIMIT = int(os.environ.get("EXTRACTION_SOFT_TIME_LIMIT", "120"))
+EXTRACTION_TIME_LIMIT = EXTRACTION_SOFT_TIME_LIMIT + 30
 
 LOGGING = {
     "version": 1,

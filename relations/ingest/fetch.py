@@ -1,0 +1,95 @@
+"""The one module that touches the network: fetch an article's page with a time limit and a size cap.
+
+Every failure becomes a `FetchError` whose message an editor can act on; nothing is stored here, so a failed fetch
+leaves no partial record behind.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import Message
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+USER_AGENT = "RelationsTracker/1.0 (article intake)"
+CHUNK = 64 * 1024
+
+
+class FetchError(Exception):
+    """The page could not be fetched; the message says why in words an editor understands."""
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    url: str
+    body: bytes
+    content_type: str
+    charset: str | None
+
+
+def fetch_url(url: str, *, timeout: float | None = None, max_bytes: int | None = None) -> FetchedPage:
+    """The body of `url`, read within `timeout` seconds in all and at most `max_bytes` long."""
+    timeout = timeout if timeout is not None else settings.ARTICLE_FETCH_TIMEOUT
+    max_bytes = max_bytes if max_bytes is not None else settings.ARTICLE_MAX_BYTES
+    if urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).netloc:
+        raise FetchError(_("Only http:// and https:// addresses can be fetched."))
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain"})
+    deadline = time.monotonic() + timeout
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            headers: Message = response.headers
+            declared = headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise FetchError(too_large_message(int(declared), max_bytes))
+            body = bytearray()
+            while chunk := response.read(CHUNK):
+                body.extend(chunk)
+                if len(body) > max_bytes:
+                    raise FetchError(too_large_message(len(body), max_bytes, at_least=True))
+                if time.monotonic() > deadline:
+                    raise FetchError(_("The page took longer than %(s)s seconds to download.") % {"s": timeout})
+            return FetchedPage(
+                url=response.geturl(),
+                body=bytes(body),
+                content_type=headers.get_content_type(),
+                charset=headers.get_content_charset(),
+            )
+    except FetchError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise FetchError(
+            _("The site answered %(code)s %(reason)s.") % {"code": exc.code, "reason": exc.reason}
+        ) from exc
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError | socket.timeout):
+            raise FetchError(timeout_message(timeout)) from exc
+        raise FetchError(_("The page could not be reached: %(reason)s.") % {"reason": describe(exc.reason)}) from exc
+    except TimeoutError as exc:
+        raise FetchError(timeout_message(timeout)) from exc
+    except (OSError, ValueError) as exc:
+        raise FetchError(_("The page could not be reached: %(reason)s.") % {"reason": describe(exc)}) from exc
+
+
+def too_large_message(size: int, limit: int, *, at_least: bool = False) -> str:
+    values = {"size": f"{size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"}
+    if at_least:
+        return _("The article is larger than the %(limit)s MB limit (more than %(size)s MB).") % values
+    return _("The article is larger than the %(limit)s MB limit (%(size)s MB).") % values
+
+
+def timeout_message(timeout: float) -> str:
+    return _("The page did not answer within %(s)s seconds.") % {"s": timeout}
+
+
+def describe(reason: object) -> str:
+    if isinstance(reason, socket.gaierror):
+        return _("the host name could not be resolved (no network, or a mistyped address)")
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror.lower()
+    return str(reason)

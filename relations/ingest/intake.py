@@ -1,0 +1,277 @@
+"""From pasted text, an uploaded file or a URL to one stored Article.
+
+The same text twice is the same article (content hash); a near-identical text (another outlet's copy of the same
+press release) is stored but linked to the first through `duplicate_of` and not extracted again. Bad input raises
+`IntakeError` with a message for the editor, before any row is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from babel import Locale
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+from relations.ingest.fetch import FetchError, fetch_url, too_large_message
+from relations.models import Article, content_hash, normalize_text
+
+LANGUAGES = {"en", "id"}
+MIN_CHARS = 80
+NEAR_DUPLICATE_RATIO = 90.0
+NEAR_DUPLICATE_WINDOW = dt.timedelta(days=30)
+NEAR_DUPLICATE_CANDIDATES = 200
+HTML_SUFFIXES = (".html", ".htm")
+TEXT_SUFFIXES = (".txt",)
+HEADER_LINE = re.compile(r"^(SOURCE|URL|PUBLISHED|TITLE|OUTLET):\s*(.*)$", re.IGNORECASE)
+
+
+class IntakeError(ValueError):
+    """The input cannot become an article; the message says why, for the editor."""
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    EXISTING = "existing"
+    NEAR_DUPLICATE = "near_duplicate"
+
+
+@dataclass(frozen=True)
+class Intake:
+    article: Article
+    outcome: Outcome
+
+    @property
+    def needs_extraction(self) -> bool:
+        return self.outcome == Outcome.CREATED
+
+
+# --- Entry points ------------------------------------------------------------------------------------------------
+
+
+def intake_text(
+    text: str,
+    *,
+    title: str = "",
+    url: str = "",
+    outlet: str = "",
+    published_on: dt.date | None = None,
+    language: str | None = None,
+) -> Intake:
+    """Store pasted or decoded text as an article (or find the one it already is)."""
+    check_size(len(text.encode("utf-8")))
+    header, text = split_header(text)
+    text = normalize_text(text)
+    if not text:
+        raise IntakeError(_("The article is empty."))
+    if len(text) < MIN_CHARS:
+        raise IntakeError(_("The article is too short (%(n)s characters); paste its whole text.") % {"n": len(text)})
+    if "\x00" in text or control_ratio(text) > 0.05:
+        raise IntakeError(binary_message())
+    language = language or detect_language(text)
+    return store(
+        text,
+        title=(title or header.get("title") or first_line_title(text))[:500],
+        url=(url or header.get("source") or header.get("url") or "")[:1000],
+        outlet=outlet or header.get("outlet", ""),
+        published_on=published_on or parse_day(header.get("published")),
+        language=language,
+    )
+
+
+def intake_file(data: bytes, *, filename: str, content_type: str = "", **meta) -> Intake:
+    """Store an uploaded or local .txt/.html file: size and binary checks first, then its main text."""
+    check_size(len(data))
+    name = filename.lower()
+    is_html = name.endswith(HTML_SUFFIXES) or "html" in content_type or looks_like_html(data)
+    if not is_html and not name.endswith(TEXT_SUFFIXES) and content_type != "text/plain":
+        raise IntakeError(_("Only .txt and .html files can be imported."))
+    if looks_binary(data):
+        raise IntakeError(binary_message())
+    markup = decode(data)
+    if not is_html:
+        return intake_text(markup, **meta)
+    page_title, page_day, text = main_text(markup)
+    meta.setdefault("title", page_title)
+    meta["title"] = meta["title"] or page_title
+    meta["published_on"] = meta.get("published_on") or page_day
+    return intake_text(text, **meta)
+
+
+def intake_url(url: str, **meta) -> Intake:
+    """Fetch a page (see fetch.py for the limits) and store its main text; nothing is stored when the fetch fails."""
+    try:
+        page = fetch_url(url)
+    except FetchError as exc:
+        raise IntakeError(str(exc)) from exc
+    filename = page.url.rsplit("/", 1)[-1] or "page.html"
+    if page.content_type == "text/plain":
+        filename = filename if filename.endswith(".txt") else filename + ".txt"
+    elif not filename.endswith(HTML_SUFFIXES):
+        filename += ".html"
+    return intake_file(page.body, filename=filename, content_type=page.content_type, url=url, **meta)
+
+
+# --- Storing once ------------------------------------------------------------------------------------------------
+
+
+def store(text: str, **fields) -> Intake:
+    digest = content_hash(text)
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing:
+        return Intake(existing, Outcome.EXISTING)
+    original = find_near_duplicate(text, title=fields["title"], published_on=fields["published_on"])
+    if original:
+        fields.update(
+            duplicate_of=original,
+            status_message=_("A near-duplicate of article #%(pk)s; it is reviewed there.") % {"pk": original.pk},
+        )
+        if original.status == Article.Status.APPROVED:
+            fields["status"] = Article.Status.APPROVED
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(text=text, **fields)
+            if original and original.status == Article.Status.APPROVED:
+                article.meetings.set(original.meetings.all())
+    except IntegrityError:
+        # Someone stored the same text between our look-up and our insert.
+        return Intake(Article.objects.get(content_hash=digest), Outcome.EXISTING)
+    return Intake(article, Outcome.NEAR_DUPLICATE if original else Outcome.CREATED)
+
+
+def find_near_duplicate(text: str, *, title: str, published_on: dt.date | None) -> Article | None:
+    """A recent article, or one with the same title or date, whose text is at least 90% the same."""
+    nearby = Q(created_at__gte=timezone.now() - NEAR_DUPLICATE_WINDOW)
+    if title:
+        nearby |= Q(title__iexact=title)
+    if published_on:
+        nearby |= Q(published_on=published_on)
+    # A ratio of 90 is impossible when one text is more than 22% longer than the other.
+    candidates = (
+        Article.objects.filter(nearby, duplicate_of__isnull=True)
+        .annotate(length=Length("text"))
+        .filter(length__gte=len(text) * 0.8, length__lte=len(text) * 1.25)
+        .order_by("-created_at")
+        .only("pk", "text", "status")[:NEAR_DUPLICATE_CANDIDATES]
+    )
+    best, best_score = None, 0.0
+    for candidate in candidates:
+        score = fuzz.ratio(text, candidate.text, score_cutoff=NEAR_DUPLICATE_RATIO)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+# --- Checks and conversions --------------------------------------------------------------------------------------
+
+
+def check_size(size: int) -> None:
+    if size > settings.ARTICLE_MAX_BYTES:
+        raise IntakeError(too_large_message(size, settings.ARTICLE_MAX_BYTES))
+
+
+def binary_message() -> str:
+    return _("This file is not text: it looks like a binary file (an image, PDF or archive). Use .txt or .html.")
+
+
+def looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 32 and byte not in b"\t\n\r\f\v\x1b")
+    return bool(sample) and controls / len(sample) > 0.05
+
+
+def control_ratio(text: str) -> float:
+    sample = text[:8192]
+    controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\n\r\f\v")
+    return controls / len(sample) if sample else 0.0
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"\xef\xbb\xbf<!doctype html", b"\xef\xbb\xbf<html"))
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, the usual encoding of older Indonesian sites."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def main_text(markup: str) -> tuple[str, dt.date | None, str]:
+    """Title, date and main text of an HTML page, without menus, footers and comments."""
+    import trafilatura
+
+    text = trafilatura.extract(markup, include_comments=False, include_tables=False, favor_recall=True) or ""
+    if len(normalize_text(text)) < MIN_CHARS:  # menus and footers only, or markup too broken to read
+        raise IntakeError(_("No article text could be found in this HTML page."))
+    metadata = trafilatura.extract_metadata(markup)
+    title = (metadata.title or "") if metadata else ""
+    day = parse_day(metadata.date) if metadata and metadata.date else None
+    if title and normalize_text(text).startswith(title):
+        text = normalize_text(text)[len(title) :]
+    return title, day, text
+
+
+def detect_language(text: str) -> str:
+    """English or Indonesian, decided on the text; anything else is refused."""
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0  # the same text always gets the same answer
+    try:
+        guesses = detect_langs(text[:5000])
+    except LangDetectException as exc:
+        raise IntakeError(_("The article's language could not be recognised.")) from exc
+    best = guesses[0]
+    for guess in guesses:
+        if guess.lang in LANGUAGES and guess.prob >= 0.5:
+            return guess.lang
+    name = Locale("en").languages.get(best.lang.split("-")[0], best.lang)
+    raise IntakeError(
+        _("The article seems to be in %(language)s; only English and Indonesian articles can be imported.")
+        % {"language": name}
+    )
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """`SOURCE:`/`PUBLISHED:`/`TITLE:` lines at the top, as saved article files begin, and the text after them."""
+    lines = text.lstrip("\ufeff").splitlines()
+    header: dict[str, str] = {}
+    body_starts = 0
+    for index, line in enumerate(lines):
+        match = HEADER_LINE.match(line.strip())
+        if not match:
+            break
+        header[match.group(1).lower()] = match.group(2).strip()
+        body_starts = index + 1
+    if not header:
+        return {}, text
+    return header, "\n".join(lines[body_starts:])
+
+
+def parse_day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def first_line_title(text: str) -> str:
+    line = text.split("\n", 1)[0].strip()
+    if len(line) <= 200:
+        return line
+    return line[:120].rsplit(" ", 1)[0] + "…"

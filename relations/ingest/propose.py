@@ -1,0 +1,84 @@
+"""The task's work: run the extractor on a stored article and keep what it proposes for review."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils.translation import gettext as _
+
+from relations.models import Article
+
+logger = logging.getLogger(__name__)
+
+# Statuses whose work is done: running again must change nothing.
+SETTLED = (Article.Status.PROPOSED, Article.Status.APPROVED)
+# Database hiccups are worth a retry; anything else the extractor raises will fail the same way again.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+class Outcome:
+    PROPOSED = "proposed"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    MISSING = "missing"
+
+
+def propose_meetings(article_id: int) -> str:
+    """Extract the article's meetings into `proposal`; an article already proposed or approved is left alone."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        if article is None:
+            return Outcome.MISSING
+        if article.status in SETTLED or article.duplicate_of_id:
+            return Outcome.SKIPPED
+        article.status = Article.Status.PROCESSING
+        article.status_message = _("Extracting meetings from the text…")
+        article.save(update_fields=["status", "status_message", "updated_at"])
+    try:
+        proposal = run_extractor(article)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        logger.warning("Extraction of article %s failed", article_id, exc_info=True)
+        mark_failed(article_id, failure_message(exc))
+        return Outcome.FAILED
+    # Dates and other values the extractor returns as objects are stored as the JSON the review screen reads.
+    proposal = json.loads(json.dumps(proposal, cls=DjangoJSONEncoder))
+    updated = Article.objects.filter(pk=article_id, status=Article.Status.PROCESSING).update(
+        status=Article.Status.PROPOSED, proposal=proposal, status_message=proposal_message(proposal)
+    )
+    return Outcome.PROPOSED if updated else Outcome.SKIPPED
+
+
+def run_extractor(article: Article) -> dict:
+    from relations.ingest.extract import extract_article
+
+    return extract_article(article.text, published=article.published_on, language=article.language or None)
+
+
+def mark_failed(article_id: int, message: str) -> None:
+    Article.objects.filter(pk=article_id).exclude(status__in=SETTLED).update(
+        status=Article.Status.FAILED, status_message=message
+    )
+
+
+def failure_message(exc: Exception) -> str:
+    try:
+        from relations.ingest.extract import ExtractionError
+    except ImportError:
+        ExtractionError = ()  # noqa: N806 - no extractor installed: every error is unexpected
+    if isinstance(exc, ExtractionError):
+        return str(exc)
+    return _("The extractor stopped with an error (%(error)s). The article is kept; try again or enter it by hand.") % {
+        "error": f"{type(exc).__name__}: {exc}"
+    }
+
+
+def proposal_message(proposal: dict) -> str:
+    count = len(proposal.get("meetings") or [])
+    if not count:
+        return _("No meeting between countries was found in this article.")
+    return _("%(count)s meeting(s) proposed; ready for review.") % {"count": count}

@@ -1,0 +1,57 @@
+"""Celery tasks: ids in, one domain call, retries and time limits here."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from relations.ingest.propose import TRANSIENT_ERRORS, mark_failed, propose_meetings
+from relations.ingest.queue import requeue_pending
+
+
+class ArticleTask(DjangoTask):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        # Retries are used up (or the error was not retryable): the editor must see why, not "extracting" forever.
+        if args:
+            mark_failed(
+                args[0],
+                _("Extraction failed after %(n)s attempts: %(error)s")
+                % {
+                    "n": self.request.retries + 1,
+                    "error": f"{type(exc).__name__}: {exc}",
+                },
+            )
+
+
+@shared_task(
+    bind=True,
+    base=ArticleTask,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=5,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    acks_late=True,
+    soft_time_limit=settings.EXTRACTION_SOFT_TIME_LIMIT,
+    time_limit=settings.EXTRACTION_TIME_LIMIT,
+)
+def extract_article_task(self, article_id: int) -> str:
+    """Propose meetings for an article; running it again on an article already proposed or approved does nothing."""
+    try:
+        return propose_meetings(article_id)
+    except SoftTimeLimitExceeded:
+        mark_failed(
+            article_id,
+            _("Extraction took longer than %(s)s seconds and was stopped.")
+            % {"s": settings.EXTRACTION_SOFT_TIME_LIMIT},
+        )
+        return "failed"
+
+
+@shared_task
+def requeue_pending_articles_task() -> int:
+    """Beat: queue the articles kept pending while the broker was down."""
+    return requeue_pending()[0]

@@ -1,0 +1,153 @@
+import datetime as dt
+import socket
+import urllib.error
+from unittest import mock
+
+from django.test import SimpleTestCase, TestCase, override_settings
+
+from relations.ingest import fetch
+from relations.ingest.intake import IntakeError, Outcome, intake_file, intake_text, intake_url, split_header
+from relations.models import Article
+from tests.ingest_samples import ENGLISH, FRENCH, INDONESIAN
+
+
+class StoringOnceTests(TestCase):
+    def test_new_text_is_stored_pending_with_detected_language_and_title(self):
+        intake = intake_text(ENGLISH)
+        self.assertEqual(intake.outcome, Outcome.CREATED)
+        article = Article.objects.get()
+        self.assertEqual(
+            (article.status, article.language, article.title),
+            (Article.Status.PENDING, "en", "Defence ties with Chile on the table in Jakarta"),
+        )
+
+    def test_indonesian_is_detected(self):
+        self.assertEqual(intake_text(INDONESIAN).article.language, "id")
+
+    def test_same_content_is_the_existing_article(self):
+        first = intake_text(ENGLISH).article
+        again = intake_text("\r\n" + ENGLISH.replace("\n", "\r\n") + "  \n")
+        self.assertEqual((again.outcome, again.article.pk, Article.objects.count()), (Outcome.EXISTING, first.pk, 1))
+        self.assertFalse(again.needs_extraction)
+
+    def test_near_duplicate_is_stored_linked_and_not_extracted(self):
+        original = intake_text(ENGLISH).article
+        copy = intake_text(ENGLISH.replace("Jakarta, Tuesday (14/5).", "JAKARTA (Tuesday 14/5) -"))
+        self.assertEqual((copy.outcome, copy.article.duplicate_of_id), (Outcome.NEAR_DUPLICATE, original.pk))
+        self.assertFalse(copy.needs_extraction)
+        self.assertEqual(
+            copy.article.status_message, f"A near-duplicate of article #{original.pk}; it is reviewed there."
+        )
+
+    def test_a_different_article_is_not_a_near_duplicate(self):
+        intake_text(ENGLISH)
+        self.assertEqual(intake_text(INDONESIAN).outcome, Outcome.CREATED)
+
+    def test_header_lines_give_source_and_publication_date(self):
+        article = intake_text("SOURCE: https://example.org/a\nPUBLISHED: 2024-05-15\n\n" + ENGLISH).article
+        self.assertEqual((article.url, article.published_on), ("https://example.org/a", dt.date(2024, 5, 15)))
+        self.assertTrue(article.text.startswith("Defence ties"))
+
+
+class BadInputTests(TestCase):
+    def assertRefused(self, message, call, *args, **kwargs):
+        with self.assertRaisesMessage(IntakeError, message):
+            call(*args, **kwargs)
+        self.assertEqual(Article.objects.count(), 0)
+
+    def test_empty(self):
+        self.assertRefused("The article is empty.", intake_text, " \n\t\n ")
+
+    def test_too_short(self):
+        self.assertRefused(
+            "The article is too short (12 characters); paste its whole text.", intake_text, "Hello there."
+        )
+
+    def test_binary_file(self):
+        self.assertRefused(
+            "This file is not text: it looks like a binary file (an image, PDF or archive). Use .txt or .html.",
+            intake_file,
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+            filename="article.txt",
+        )
+
+    @override_settings(ARTICLE_MAX_BYTES=5 * 1024 * 1024)
+    def test_twenty_megabyte_file(self):
+        self.assertRefused(
+            "The article is larger than the 5 MB limit (20.0 MB).",
+            intake_file,
+            b"a" * (20 * 1024 * 1024),
+            filename="big.txt",
+        )
+
+    def test_unknown_language(self):
+        self.assertRefused(
+            "The article seems to be in French; only English and Indonesian articles can be imported.",
+            intake_text,
+            FRENCH,
+        )
+
+    def test_html_without_article_text(self):
+        self.assertRefused(
+            "No article text could be found in this HTML page.",
+            intake_file,
+            b"<html><head><title>x</title></head><body><div class='menu'><a href='/'>Home</a></body",
+            filename="page.html",
+        )
+
+    def test_other_file_types(self):
+        self.assertRefused("Only .txt and .html files can be imported.", intake_file, b"%PDF-1.4", filename="a.pdf")
+
+    def test_url_with_no_network(self):
+        unreachable = urllib.error.URLError(socket.gaierror(-3, "Temporary failure in name resolution"))
+        with mock.patch("urllib.request.urlopen", side_effect=unreachable):
+            self.assertRefused(
+                "The page could not be reached: the host name could not be resolved (no network, or a mistyped "
+                "address).",
+                intake_url,
+                "https://news.example.org/article",
+            )
+
+    def test_url_that_times_out(self):
+        with mock.patch("urllib.request.urlopen", side_effect=urllib.error.URLError(TimeoutError("timed out"))):
+            self.assertRefused("The page did not answer within 15.0 seconds.", intake_url, "https://example.org/a")
+
+
+class HtmlTests(TestCase):
+    def test_broken_html_keeps_its_main_text(self):
+        paragraphs = "".join(f"<p>{line}" for line in ENGLISH.split("\n\n")[1:])
+        page = f"<html><head><title>Chile visit</title><body><nav>Home | News</nav><article>{paragraphs}<div".encode()
+        article = intake_file(page, filename="visit.html").article
+        self.assertEqual(article.title, "Chile visit")
+        self.assertIn("The ambassador invited Indonesia", article.text)
+        self.assertNotIn("Home | News", article.text)
+
+    def test_fetched_page_is_stored_with_its_url(self):
+        body = f"<html><head><title>Chile visit</title></head><body><article><p>{ENGLISH}</p></article></body></html>"
+        page = fetch.FetchedPage("https://example.org/visit", body.encode(), "text/html", "utf-8")
+        with mock.patch("relations.ingest.intake.fetch_url", return_value=page):
+            article = intake_url("https://example.org/visit").article
+        self.assertEqual((article.url, article.language), ("https://example.org/visit", "en"))
+
+
+class FetchTests(SimpleTestCase):
+    def test_only_web_addresses(self):
+        with self.assertRaisesMessage(fetch.FetchError, "Only http:// and https:// addresses can be fetched."):
+            fetch.fetch_url("file:///etc/passwd")
+
+    def test_size_cap_while_reading(self):
+        response = mock.MagicMock()
+        response.__enter__.return_value = response
+        response.headers.get.return_value = None
+        response.read.side_effect = [b"x" * 700, b"x" * 700, b""]
+        with (
+            mock.patch("urllib.request.urlopen", return_value=response),
+            self.assertRaisesMessage(fetch.FetchError, "The article is larger than the 0 MB limit (more than 0.0 MB)."),
+        ):
+            fetch.fetch_url("https://example.org/a", max_bytes=1000)
+
+    def test_header_lines_split(self):
+        self.assertEqual(
+            split_header("TITLE: A\nPUBLISHED: 2024-01-02\n\nBody"),
+            ({"title": "A", "published": "2024-01-02"}, "\nBody"),
+        )
