@@ -86,6 +86,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# `loaddata reference` (and TestCase.fixtures) find the committed fixtures here.
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
