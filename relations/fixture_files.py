@@ -1,0 +1,84 @@
+"""The fixtures in fixtures/: writing them from generated model instances, and loading them without overwriting.
+
+Files are what `dumpdata --natural-foreign --natural-primary --indent 1` writes, so `loaddata` reads them into any
+database. `load_missing()` is the loader of `load_initial_data`: it inserts what is absent and leaves present rows
+alone, so running it again changes nothing and an editor's changes to reference rows survive `make run`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.management.color import no_style
+from django.core.serializers.json import Serializer as JSONSerializer
+from django.db import connections, router, transaction
+from django.db.models import Model
+
+FIXTURE_DIR: Path = settings.BASE_DIR / "fixtures"
+INITIAL_FIXTURES = ("reference", "seed", "demo")
+
+
+class FixtureSerializer(JSONSerializer):
+    """Serializes unsaved instances: many-to-many values come from `instance.fixture_m2m[field_name]`."""
+
+    def handle_m2m_field(self, obj: Model, field) -> None:
+        preset = getattr(obj, "fixture_m2m", {}).get(field.name)
+        if preset is None:
+            super().handle_m2m_field(obj, field)
+        else:
+            self._current[field.name] = sorted(preset)
+
+
+def to_json(objects: list[Model]) -> str:
+    text = FixtureSerializer().serialize(
+        objects, indent=1, use_natural_foreign_keys=True, use_natural_primary_keys=True, ensure_ascii=False
+    )
+    return text + "\n"
+
+
+def fixture_path(name: str) -> Path:
+    return FIXTURE_DIR / f"{name}.json"
+
+
+def write_fixture(name: str, objects: list[Model]) -> Path:
+    path = fixture_path(name)
+    path.write_text(to_json(objects), encoding="utf-8")
+    return path
+
+
+def load_missing(name: str, using: str = "default") -> int:
+    """Insert the records of fixture `name` that the database lacks; return how many were inserted."""
+    inserted, models, deferred = 0, set(), []
+    with open(fixture_path(name), encoding="utf-8") as handle, transaction.atomic(using=using):
+        for record in serializers.deserialize("json", handle, using=using, handle_forward_references=True):
+            instance = record.object
+            model = type(instance)
+            if not router.allow_migrate_model(using, model):
+                continue
+            if instance.pk is not None and model._base_manager.using(using).filter(pk=instance.pk).exists():
+                continue
+            record.save(using=using)
+            inserted += 1
+            models.add(model)
+            if record.deferred_fields:
+                deferred.append(record)
+        for record in deferred:
+            record.save_deferred_fields(using=using)
+        _reset_sequences(using, models)
+    return inserted
+
+
+def _reset_sequences(using: str, models: set[type[Model]]) -> None:
+    """Fixture rows carry their ids; move PostgreSQL's sequences past them, as loaddata does."""
+    connection = connections[using]
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def relations_models() -> list[type[Model]]:
+    return list(apps.get_app_config("relations").get_models())
