@@ -1,29 +1,398 @@
-"""Meetings list, export and detail; sector and official pages."""
+"""Meetings list, export and detail; sector and official pages.
 
+Every page fetches its rows with a fixed number of queries (prefetches, not per-row lookups), pinned by tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from ..filters import MeetingFilter, sector_and_descendants
+from ..models import (
+    Article,
+    Commitment,
+    Country,
+    Meeting,
+    MeetingCountry,
+    MeetingSector,
+    Official,
+    Participant,
+    Position,
+    Sector,
+)
+
+PAGE_SIZE = 30
+EXPORT_CHUNK_SIZE = 500
+LATEST_MEETINGS = 15
+
+
+# --- Fetching ------------------------------------------------------------------------------------------------------
+
+
+def meetings_for_list(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """What a row of a meetings table shows: the sides with their countries and the sectors."""
+    return queryset.prefetch_related(
+        Prefetch("countries", queryset=MeetingCountry.objects.select_related("country")),
+        Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector").order_by("sector__name_en")),
+    )
+
+
+def meetings_for_export(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return meetings_for_list(queryset).prefetch_related(
+        Prefetch("participants", queryset=Participant.objects.select_related("official", "position"))
+    )
+
+
+def meeting_for_detail(pk: int) -> Meeting:
+    queryset = Meeting.objects.select_related("venue_country").prefetch_related(
+        Prefetch("countries", queryset=MeetingCountry.objects.select_related("country")),
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.select_related("official", "position", "side")
+            .order_by("role", "id")
+            .prefetch_related(Prefetch("official__positions", queryset=Position.objects.order_by("started_on"))),
+        ),
+        Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector").order_by("sector__name_en")),
+        Prefetch("commitments", queryset=Commitment.objects.select_related("fulfilled_by")),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def meeting_sources(meeting: Meeting) -> list[Article]:
+    """Articles that report the meeting or hold the evidence of one of its sectors."""
+    reports = Article.meetings.through.objects.filter(article=OuterRef("pk"), meeting=meeting)
+    evidence = MeetingSector.objects.filter(article=OuterRef("pk"), meeting=meeting)
+    return list(
+        Article.objects.filter(Q(Exists(reports)) | Q(Exists(evidence)))
+        .defer("proposal")
+        .order_by(F("published_on").asc(nulls_last=True), "id")
+    )
+
+
+# --- Helpers -------------------------------------------------------------------------------------------------------
+
+
+def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
+    """The requested page, or the nearest one with a notice saying so (a stale bookmark must not fail)."""
+    paginator = Paginator(items, per_page)
+    raw = request.GET.get("page", "1")
+    try:
+        return paginator.page(raw), ""
+    except PageNotAnInteger:
+        notice = _("“%(page)s” is not a page number; showing the first page.") % {"page": raw}
+        return paginator.page(1), notice
+    except EmptyPage:
+        if int(raw) < 1:
+            return paginator.page(1), _("Pages start at 1; showing the first page.")
+        last = paginator.num_pages
+        notice = _("There is no page %(page)s; showing the last page, %(last)s.") % {"page": raw, "last": last}
+        return paginator.page(last), notice
+
+
+def form_error_messages(form) -> list[str]:
+    """Form errors as sentences naming the parameter, for the page and for a 400 response."""
+    messages = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        messages.extend(f"{label} ({name}): {error}" for error in errors)
+    return messages
+
+
+def admin_change_url(user, meeting: Meeting) -> str | None:
+    if not user.has_perm("relations.change_meeting"):
+        return None
+    try:
+        return reverse("admin:relations_meeting_change", args=[meeting.pk])
+    except NoReverseMatch:  # the admin may not register meetings
+        return None
+
+
+def evidence_pattern(evidence: str) -> re.Pattern | None:
+    """A sentence as a pattern tolerant of line breaks and spacing that differ from the article's."""
+    words = evidence.split()
+    return re.compile(r"\s+".join(re.escape(word) for word in words), re.IGNORECASE) if words else None
+
+
+def highlight(text: str, passages: dict[str, Iterable[str]], prefix: str) -> tuple[SafeString, dict[str, str]]:
+    """`text` escaped, with each passage found in it inside <mark>; also {passage: anchor id} for those found.
+
+    `passages` maps each passage to the labels it supports (one evidence sentence can back several sectors).
+    Every piece of the result is escaped by `escape` or `format_html`: article text is never trusted.
+    """
+    spans = []
+    for passage, labels in passages.items():
+        pattern = evidence_pattern(passage)
+        match = pattern.search(text) if pattern else None
+        if match:
+            spans.append((match.start(), match.end(), passage, ", ".join(labels)))
+    spans.sort()
+    pieces: list[SafeString] = []
+    anchors: dict[str, str] = {}
+    cursor, anchor = 0, ""
+    for start, end, passage, label in spans:
+        if start < cursor:  # inside the passage marked last: point there rather than nest marks
+            anchors[passage] = anchor
+            continue
+        anchor = f"{prefix}-{len(set(anchors.values())) + 1}"
+        anchors[passage] = anchor
+        pieces.append(escape(text[cursor:start]))
+        pieces.append(format_html('<mark id="{}" title="{}">{}</mark>', anchor, label, text[start:end]))
+        cursor = end
+    pieces.append(escape(text[cursor:]))
+    return format_html_join("", "{}", ((piece,) for piece in pieces)), anchors
+
+
+def title_at(participant: Participant, day: dt.date) -> str:
+    """The participant's title on the day: the position recorded, else the one held then, else as written."""
+    position = participant.position
+    if position is None:
+        held = [
+            p
+            for p in participant.official.positions.all()
+            if (p.started_on is None or p.started_on <= day) and (p.ended_on is None or p.ended_on >= day)
+        ]
+        position = held[-1] if held else None
+    return position.title if position else participant.title_as_written
+
+
+# --- Pages ---------------------------------------------------------------------------------------------------------
 
 
 @login_required
-def meeting_list(request):
-    return HttpResponse("meetings")
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    filterset = MeetingFilter(request.GET or None, queryset=Meeting.objects.all())
+    errors = [] if filterset.is_valid() or not filterset.is_bound else form_error_messages(filterset.form)
+    # With a parameter in error the rows would not be what was asked for: show none, and say why.
+    meetings = Meeting.objects.none() if errors else meetings_for_list(filterset.qs)
+    page, page_notice = paginate(request, meetings)
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "errors": errors,
+        "page": page,
+        "page_notice": page_notice,
+        "total": page.paginator.count,
+        "is_filtered": bool(filterset.is_bound and any(v for k, v in request.GET.lists() if k != "page")),
+    }
+    # Header links: a second click on the sorted column reverses it.
+    sort = context["sort"] = request.GET.get("sort") or "-date"
+    context["date_sort"] = "date" if sort == "-date" else "-date"
+    context["title_sort"] = "-title" if sort == "title" else "title"
+    context["kind_sort"] = "-kind" if sort == "kind" else "kind"
+    return render(request, "relations/meeting_list.html", context, status=400 if errors else 200)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer feeding a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_HEADER = [
+    "id",
+    "date",
+    "precision",
+    "status",
+    "kind",
+    "title",
+    "host_country",
+    "partner_countries",
+    "participants",
+    "sectors",
+    "place",
+    "url",
+]
+
+
+def export_rows(request: HttpRequest, meetings: QuerySet[Meeting]) -> Iterator[list]:
+    """One row per meeting: codes for countries and choices, so that the file means the same in any language."""
+    home = settings.HOME_COUNTRY
+    for meeting in meetings.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        sides = list(meeting.countries.all())
+        host = next((side.country_id for side in sides if side.role == MeetingCountry.Role.HOST), "")
+        partners = [side.country_id for side in sides if side.role == MeetingCountry.Role.PARTNER]
+        # HOME_COUNTRY is on every meeting; partners are listed first, the home country last when it is a guest.
+        partners.sort(key=lambda code: (code == home, code))
+        participants = [
+            f"{p.official.full_name} ({p.position.title_en if p.position else p.title_as_written})"
+            if (p.position or p.title_as_written)
+            else p.official.full_name
+            for p in meeting.participants.all()
+        ]
+        yield [
+            meeting.pk,
+            meeting.held_on.isoformat(),
+            meeting.date_precision,
+            meeting.status,
+            meeting.kind,
+            meeting.title,
+            host,
+            "; ".join(partners),
+            "; ".join(participants),
+            "; ".join(link.sector.slug for link in meeting.sectors.all()),
+            meeting.place,
+            request.build_absolute_uri(meeting.get_absolute_url()),
+        ]
 
 
 @login_required
-def meeting_export(request):
-    return HttpResponse("", content_type="text/csv")
+def meeting_export(request: HttpRequest) -> HttpResponse:
+    """The filtered meetings as CSV, streamed in chunks so memory stays flat however many rows match.
+
+    UTF-8 with a byte-order mark: Excel, which most ministry staff open CSV files with, otherwise reads the file as
+    a legacy code page and garbles accented names; Python's "utf-8-sig", pandas and LibreOffice read the mark fine.
+    """
+    filterset = MeetingFilter(request.GET or None, queryset=Meeting.objects.all())
+    if filterset.is_bound and not filterset.is_valid():
+        message = "\n".join([_("The export was not made: fix these parameters."), *form_error_messages(filterset.form)])
+        return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow(row) for row in export_rows(request, meetings_for_export(filterset.qs)))
+
+    def stream() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(EXPORT_HEADER)
+        yield from lines
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    filename = f"meetings-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
-def meeting_detail(request, pk):
-    return HttpResponse(str(pk))
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_detail(pk)
+    participants = list(meeting.participants.all())
+    for participant in participants:
+        participant.title_then = title_at(participant, meeting.held_on)
+
+    # Sides: host first, then partners; each with the participants who represented it.
+    by_side = defaultdict(list)
+    for participant in participants:
+        by_side[participant.side_id].append(participant)
+    sides = [(side.country, side.role, by_side.pop(side.country_id, [])) for side in meeting.countries.all()]
+    sides.sort(key=lambda item: item[1] != MeetingCountry.Role.HOST)
+    sides += [(group[0].side, "", group) for group in by_side.values()]
+
+    # Evidence sentences marked in the article they come from (or in any source when no article is named).
+    links = list(meeting.sectors.all())
+    articles = meeting_sources(meeting)
+    located: dict[int, str] = {}
+    for article in articles:
+        passages: dict[str, list[str]] = defaultdict(list)
+        for link in links:
+            if link.evidence and link.pk not in located and link.article_id in (None, article.pk):
+                passages[link.evidence].append(link.sector.name)
+        article.highlighted, anchors = highlight(article.text, passages, f"evidence-{article.pk}")
+        for link in links:
+            if link.pk not in located and link.evidence in anchors and link.article_id in (None, article.pk):
+                located[link.pk] = anchors[link.evidence]
+    for link in links:
+        link.anchor = located.get(link.pk, "")
+
+    context = {
+        "meeting": meeting,
+        "sides": sides,
+        "sector_links": links,
+        "commitments": list(meeting.commitments.all()),
+        "articles": articles,
+        "today": timezone.localdate(),
+        "edit_url": admin_change_url(request.user, meeting),
+    }
+    return render(request, "relations/meeting_detail.html", context)
+
+
+def year_country_table(sector_ids: set[int]) -> dict:
+    """Meetings per year and partner country for the sectors: the rows of the sector page's table and chart."""
+    in_sectors = MeetingSector.objects.filter(sector_id__in=sector_ids)
+    counts = (
+        MeetingCountry.objects.filter(Exists(in_sectors.filter(meeting=OuterRef("meeting"))))
+        .exclude(country_id=settings.HOME_COUNTRY)
+        .values("country_id", year=ExtractYear("held_on"))
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    per_year = (
+        Meeting.objects.filter(Exists(in_sectors.filter(meeting=OuterRef("pk"))))
+        .annotate(year=ExtractYear("held_on"))
+        .values("year")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    totals = {row["year"]: row["count"] for row in per_year}
+    cells: dict[str, dict[int, int]] = defaultdict(dict)
+    for row in counts:
+        cells[row["country_id"]][row["year"]] = row["count"]
+    years = list(range(min(totals), max(totals) + 1)) if totals else []
+    countries = Country.objects.in_bulk(list(cells))
+    rows = [
+        {
+            "country": countries[code],
+            "counts": [by_year.get(year, 0) for year in years],
+            "total": sum(by_year.values()),
+        }
+        for code, by_year in cells.items()
+    ]
+    rows.sort(key=lambda row: (-row["total"], row["country"].name))
+    return {
+        "years": years,
+        "rows": rows,
+        "totals": [totals.get(year, 0) for year in years],
+        "total": sum(totals.values()),
+    }
 
 
 @login_required
-def sector_detail(request, slug):
-    return HttpResponse(slug)
+def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
+    sector_ids = sector_and_descendants([sector])
+    in_sectors = MeetingSector.objects.filter(meeting=OuterRef("pk"), sector_id__in=sector_ids)
+    latest = meetings_for_list(Meeting.objects.filter(Exists(in_sectors)))[:LATEST_MEETINGS]
+    context = {
+        "sector": sector,
+        "children": list(sector.children.order_by("name_en")),
+        "table": year_country_table(sector_ids),
+        "latest": latest,
+    }
+    return render(request, "relations/sector_detail.html", context)
 
 
 @login_required
-def official_detail(request, pk):
-    return HttpResponse(str(pk))
+def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    official = get_object_or_404(Official.objects.select_related("country"), pk=pk)
+    positions = official.positions.select_related("organization").order_by(
+        F("started_on").desc(nulls_last=True), "title_en"
+    )
+    meetings = meetings_for_list(
+        Meeting.objects.filter(Exists(Participant.objects.filter(meeting=OuterRef("pk"), official=official)))
+    ).prefetch_related(
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.filter(official=official).select_related("position"),
+            to_attr="as_official",
+        )
+    )
+    page, page_notice = paginate(request, meetings)
+    for meeting in page:
+        participant = meeting.as_official[0] if meeting.as_official else None
+        meeting.role_then = participant
+    context = {"official": official, "positions": list(positions), "page": page, "page_notice": page_notice}
+    return render(request, "relations/official_detail.html", context)

@@ -1,0 +1,420 @@
+import csv
+import datetime as dt
+import io
+
+from django.contrib.auth.models import Permission, User
+from django.test import TestCase
+from django.urls import reverse
+
+from relations.models import Meeting, MeetingSector
+
+from .factories import (
+    make_article,
+    make_commitment,
+    make_country,
+    make_meeting,
+    make_official,
+    make_participant,
+    make_position,
+    make_sector,
+)
+
+
+def add_meetings(count: int, *, sector, official=None, start: int = 0) -> None:
+    """`count` meetings over several years and partners, each with a side, a sector, a participant and a source."""
+    partners = ["PE", "CL", "JP", "AU"]
+    for i in range(start, start + count):
+        meeting = make_meeting(
+            title=f"Bulk meeting {i:03}",
+            held_on=dt.date(2020 + i % 5, 1 + i % 12, 1 + i % 28),
+            partners=(partners[i % 4],),
+            sectors=(sector,),
+        )
+        make_participant(meeting=meeting, official=official or make_official(country=make_country(code="ID")))
+        make_article(text=f"Report number {i} on the meeting.").meetings.add(meeting)
+
+
+class LoggedInTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = User.objects.create_user("analyst", password="unused")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+
+class LoginRequiredTests(TestCase):
+    def test_every_page_sends_anonymous_visitors_to_login(self):
+        meeting = make_meeting()
+        sector = make_sector(slug="defence")
+        official = make_official()
+        for url in [
+            reverse("relations:meeting-list"),
+            reverse("relations:meeting-export"),
+            meeting.get_absolute_url(),
+            sector.get_absolute_url(),
+            official.get_absolute_url(),
+        ]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertRedirects(response, f"{reverse('login')}?next={url}", fetch_redirect_response=False)
+
+
+class MeetingListTests(LoggedInTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_country(code="ID", name_en="Indonesia")
+        make_country(code="PE", name_en="Peru")
+        cls.defence = make_sector(slug="defence", name_en="Defence")
+        cls.terrorism = make_sector(slug="counter-terrorism", name_en="Counter-terrorism", parent=cls.defence)
+        cls.seed = make_meeting(title="Talks on terrorism", partners=("PE",), sectors=(cls.terrorism,))
+        cls.other = make_meeting(title="Trade fair", held_on=dt.date(2023, 2, 1), partners=("PE",))
+
+    def test_lists_meetings_with_count_and_links(self):
+        response = self.client.get(reverse("relations:meeting-list"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "1–2 of 2 meetings")
+        self.assertContains(
+            response, f'<a class="meeting-title" href="/meetings/{self.seed.pk}/">Talks on terrorism</a>'
+        )
+        self.assertContains(response, f'href="/meetings/{self.other.pk}/"')
+
+    def test_filter_form_is_a_get_form_with_each_parameter(self):
+        response = self.client.get(reverse("relations:meeting-list"))
+        self.assertContains(response, '<form class="filters" method="get" action="/meetings/">')
+        for name in ["q", "sector", "country", "start", "end", "kind", "status", "official", "sort"]:
+            self.assertContains(response, f'name="{name}"')
+
+    def test_filters_by_parent_sector(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"sector": "defence"})
+        self.assertContains(response, "1 meeting")
+        self.assertContains(response, "Talks on terrorism")
+        self.assertNotContains(response, "Trade fair")
+
+    def test_export_link_keeps_the_filters(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"sector": "defence", "page": "1"})
+        self.assertContains(response, 'href="/meetings/export.csv?sector=defence"')
+
+    def test_unknown_sector_explains_and_lists_nothing(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"sector": "astrology"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(
+            response,
+            "Sector (sector): Select a valid choice. astrology is not one of the available choices.",
+            status_code=400,
+        )
+        self.assertNotContains(response, "Talks on terrorism", status_code=400)
+
+    def test_malformed_date_explains(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"start": "yesterday"})
+        self.assertContains(response, "From (start): Enter a valid date.", status_code=400)
+
+    def test_unknown_sort_explains(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"sort": "secret"})
+        self.assertContains(
+            response,
+            "Sort by (sort): Select a valid choice. secret is not one of the available choices.",
+            status_code=400,
+        )
+
+    def test_page_past_the_end_shows_the_last_page_and_says_so(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"page": "9999"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "There is no page 9999; showing the last page, 1.")
+        self.assertContains(response, "Talks on terrorism")
+
+    def test_page_that_is_not_a_number_shows_the_first_page(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"page": "two"})
+        self.assertContains(response, "“two” is not a page number; showing the first page.")
+
+    def test_sort_by_title(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"sort": "title"})
+        content = response.content.decode()
+        self.assertLess(content.index("Talks on terrorism"), content.index("Trade fair"))
+        self.assertContains(response, 'aria-sort="ascending"><a href="?sort=-title">')
+
+
+class MeetingListQueryCountTests(LoggedInTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.sector = make_sector(slug="defence")
+        cls.official = make_official(full_name="Sjafrie Sjamsoeddin", country=make_country(code="ID"))
+
+    def assert_same_queries_for_10_and_200(self, url: str, params: dict, queries: int, consume=None) -> None:
+        add_meetings(10, sector=self.sector, official=self.official)
+        for total in (10, 200):
+            with self.subTest(meetings=total), self.assertNumQueries(queries):
+                response = self.client.get(url, params)
+                self.assertEqual(response.status_code, 200)
+                if consume:
+                    consume(response)
+            if total == 10:
+                add_meetings(190, sector=self.sector, official=self.official, start=10)
+
+    def test_list(self):
+        # session, user, count, page, sides, sectors, then the form's choices: sectors, countries, officials
+        self.assert_same_queries_for_10_and_200(reverse("relations:meeting-list"), {}, 9)
+
+    def test_filtered_list(self):
+        # as above, plus validating the sector and the descendants lookup
+        self.assert_same_queries_for_10_and_200(
+            reverse("relations:meeting-list"), {"sector": "defence", "q": "bulk"}, 11
+        )
+
+    def test_export(self):
+        # session, user, meetings, sides, sectors, participants (one chunk of up to 500 meetings)
+        self.assert_same_queries_for_10_and_200(
+            reverse("relations:meeting-export"), {}, 6, consume=lambda response: b"".join(response.streaming_content)
+        )
+
+    def test_sector_page(self):
+        # session, user, sector, sector tree, children, per year and country, per year, countries, latest + 2
+        self.assert_same_queries_for_10_and_200(self.sector.get_absolute_url(), {}, 11)
+
+    def test_official_page(self):
+        # session, user, official, positions, count, page, sides, sectors, this official's participation
+        self.assert_same_queries_for_10_and_200(self.official.get_absolute_url(), {}, 9)
+
+
+class MeetingExportTests(LoggedInTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_country(code="ID", name_en="Indonesia")
+        cls.defence = make_sector(slug="defence")
+        cls.health = make_sector(slug="health")
+        cls.seed = make_meeting(
+            title="Talks, with a comma",
+            partners=("PE", "CL"),
+            sectors=(cls.defence, cls.health),
+            place="Jakarta",
+        )
+        minister = make_official(full_name="Sjafrie Sjamsoeddin")
+        position = make_position(official=minister, title_en="Minister of Defence")
+        make_participant(meeting=cls.seed, official=minister, position=position)
+        make_participant(
+            meeting=cls.seed,
+            official=make_official(full_name="Walter Astudillo Chávez", country=make_country(code="PE")),
+            title_as_written="Ministro de Defensa",
+        )
+        make_meeting(title="Health only", held_on=dt.date(2023, 1, 1), partners=("JP",), sectors=(cls.health,))
+
+    def export(self, params: dict) -> list[list[str]]:
+        response = self.client.get(reverse("relations:meeting-export"), params)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        body = b"".join(response.streaming_content)
+        self.assertTrue(body.startswith(b"\xef\xbb\xbf"))
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+    def test_header_and_exact_rows_of_the_filter(self):
+        rows = self.export({"sector": "defence"})
+        self.assertEqual(
+            rows,
+            [
+                [
+                    "id",
+                    "date",
+                    "precision",
+                    "status",
+                    "kind",
+                    "title",
+                    "host_country",
+                    "partner_countries",
+                    "participants",
+                    "sectors",
+                    "place",
+                    "url",
+                ],
+                [
+                    str(self.seed.pk),
+                    "2024-10-04",
+                    "day",
+                    "held",
+                    "bilateral_meeting",
+                    "Talks, with a comma",
+                    "ID",
+                    "CL; PE",
+                    "Sjafrie Sjamsoeddin (Minister of Defence); Walter Astudillo Chávez (Ministro de Defensa)",
+                    "defence; health",
+                    "Jakarta",
+                    f"http://testserver/meetings/{self.seed.pk}/",
+                ],
+            ],
+        )
+
+    def test_no_filter_exports_every_meeting(self):
+        self.assertEqual([row[5] for row in self.export({})[1:]], ["Talks, with a comma", "Health only"])
+
+    def test_attachment_name(self):
+        response = self.client.get(reverse("relations:meeting-export"))
+        self.assertRegex(response["Content-Disposition"], r'^attachment; filename="meetings-\d{4}-\d\d-\d\d\.csv"$')
+
+    def test_bad_parameter_is_a_400_with_the_reason(self):
+        response = self.client.get(reverse("relations:meeting-export"), {"end": "2024-02-30"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            response.content.decode(),
+            "The export was not made: fix these parameters.\nTo (end): Enter a valid date.\n",
+        )
+
+
+class MeetingDetailTests(LoggedInTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_country(code="ID", name_en="Indonesia")
+        make_country(code="PE", name_en="Peru")
+        cls.terrorism = make_sector(slug="counter-terrorism", name_en="Counter-terrorism")
+        cls.meeting = make_meeting(title="Defence talks", partners=("PE",))
+        cls.article = make_article(
+            title="Ministers meet",
+            outlet="Example News",
+            url="https://news.example/ministers-meet",
+            published_on=dt.date(2024, 10, 5),
+            text=(
+                "Jakarta. The ministers met on Friday.\n"
+                "They agreed to   work together against terrorism & <b>extremism</b>.\n"
+                "A reader left <script>alert('x')</script> in the page."
+            ),
+        )
+        cls.article.meetings.add(cls.meeting)
+        MeetingSector.objects.create(
+            meeting=cls.meeting,
+            sector=cls.terrorism,
+            article=cls.article,
+            evidence="They agreed to work together against terrorism & <b>extremism</b>.",
+        )
+        minister = make_official(full_name="Sjafrie Sjamsoeddin")
+        make_position(
+            official=minister, title_en="Governor", started_on=dt.date(2010, 1, 1), ended_on=dt.date(2015, 1, 1)
+        )
+        make_position(official=minister, title_en="Minister of Defence", started_on=dt.date(2024, 10, 21))
+        make_position(
+            official=minister, title_en="Adviser", started_on=dt.date(2020, 1, 1), ended_on=dt.date(2024, 10, 20)
+        )
+        make_participant(meeting=cls.meeting, official=minister)
+        make_participant(
+            meeting=cls.meeting,
+            official=make_official(full_name="Walter Astudillo", country=make_country(code="PE")),
+            title_as_written="Ministro de Defensa",
+        )
+        make_commitment(
+            meeting=cls.meeting, description="Visit Lima next year.", due_on=dt.date(2025, 1, 1), due_precision="year"
+        )
+
+    def get(self):
+        return self.client.get(self.meeting.get_absolute_url())
+
+    def test_participants_with_title_held_on_the_day_or_as_written(self):
+        response = self.get()
+        self.assertContains(response, "Sjafrie Sjamsoeddin</a>, Adviser")
+        self.assertContains(response, "Walter Astudillo</a>, Ministro de Defensa")
+
+    def test_sides(self):
+        response = self.get()
+        self.assertContains(response, '<span class="badge">host</span>')
+        self.assertContains(response, '<a href="/countries/PE/">Peru</a>')
+
+    def test_evidence_is_marked_in_the_article_and_escaped(self):
+        response = self.get()
+        anchor = f"evidence-{self.article.pk}-1"
+        self.assertContains(
+            response,
+            f'<mark id="{anchor}" title="Counter-terrorism">They agreed to   work together against terrorism &amp; '
+            "&lt;b&gt;extremism&lt;/b&gt;.</mark>",
+            html=False,
+        )
+        self.assertContains(response, f'href="#{anchor}"')
+        self.assertContains(response, "A reader left &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; in the page.")
+        self.assertNotContains(response, "<script>alert")
+        self.assertNotContains(response, "<b>extremism")
+
+    def test_evidence_not_in_the_text_is_said_so(self):
+        link = MeetingSector.objects.get()
+        link.evidence = "A sentence the article never had."
+        link.save()
+        self.assertContains(self.get(), "This sentence was not found in the source text.")
+
+    def test_commitment_and_source(self):
+        response = self.get()
+        self.assertContains(response, "Visit Lima next year.")
+        self.assertContains(response, '<span class="badge badge--overdue">overdue</span>')
+        self.assertContains(
+            response, '<a href="https://news.example/ministers-meet" rel="noopener noreferrer external">'
+        )
+        self.assertContains(response, "Example News · Oct. 5, 2024")
+
+    def test_no_edit_link_for_readers(self):
+        self.assertNotContains(self.get(), "Edit in admin")
+
+    def test_edit_link_for_editors(self):
+        self.user.user_permissions.add(Permission.objects.get(codename="change_meeting"))
+        self.assertContains(
+            self.get(), f'<a class="button" href="/admin/relations/meeting/{self.meeting.pk}/change/">Edit in admin</a>'
+        )
+
+    def test_unknown_meeting_is_404(self):
+        self.assertEqual(self.client.get(reverse("relations:meeting-detail", args=[999999])).status_code, 404)
+
+    def test_queries_do_not_grow_with_participants_sectors_commitments_and_sources(self):
+        # session, user, meeting, sides, participants, their positions, sectors, commitments, sources, 2 permissions
+        with self.assertNumQueries(11):
+            self.get()
+        for i in range(20):
+            official = make_official()
+            make_position(official=official, title_en=f"Title {i}")
+            make_participant(meeting=self.meeting, official=official)
+            MeetingSector.objects.create(meeting=self.meeting, sector=make_sector(), evidence=f"Sentence {i}.")
+            make_commitment(meeting=self.meeting, description=f"Promise {i}")
+            make_article(text=f"Article {i}. Sentence {i}.").meetings.add(self.meeting)
+        with self.assertNumQueries(11):
+            self.get()
+
+
+class SectorAndOfficialPageTests(LoggedInTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_country(code="ID", name_en="Indonesia")
+        make_country(code="PE", name_en="Peru")
+        make_country(code="CL", name_en="Chile")
+        cls.defence = make_sector(slug="defence", name_en="Defence")
+        cls.terrorism = make_sector(slug="counter-terrorism", name_en="Counter-terrorism", parent=cls.defence)
+        make_meeting(title="A", held_on=dt.date(2022, 3, 1), partners=("PE",), sectors=(cls.defence,))
+        make_meeting(title="B", held_on=dt.date(2024, 3, 1), partners=("PE", "CL"), sectors=(cls.terrorism,))
+        make_meeting(title="C", held_on=dt.date(2024, 6, 1), host="PE", partners=("ID",), sectors=(cls.terrorism,))
+        cls.minister = make_official(full_name="Sjafrie Sjamsoeddin")
+        make_position(official=cls.minister, title_en="Minister of Defence", started_on=dt.date(2024, 10, 21))
+
+    def test_sector_table_counts_per_year_and_partner_including_children(self):
+        response = self.client.get(self.defence.get_absolute_url())
+        table = response.context["table"]
+        self.assertEqual(table["years"], [2022, 2023, 2024])
+        self.assertEqual(
+            [(row["country"].code, row["counts"], row["total"]) for row in table["rows"]],
+            [("PE", [1, 0, 2], 3), ("CL", [0, 0, 1], 1)],
+        )
+        self.assertEqual(table["totals"], [1, 0, 2])
+        self.assertContains(response, "3 meetings in this sector")
+        self.assertContains(response, '<a class="chip" href="/sectors/counter-terrorism/">Counter-terrorism</a>')
+
+    def test_child_sector_page(self):
+        response = self.client.get(self.terrorism.get_absolute_url())
+        self.assertEqual(response.context["table"]["total"], 2)
+        self.assertContains(response, '<a href="/sectors/defence/">Defence</a>')
+
+    def test_unknown_sector_is_404(self):
+        self.assertEqual(self.client.get("/sectors/astrology/").status_code, 404)
+
+    def test_official_positions_and_meetings(self):
+        meeting = Meeting.objects.get(title="B")
+        make_participant(meeting=meeting, official=self.minister, title_as_written="Menhan")
+        response = self.client.get(self.minister.get_absolute_url())
+        self.assertContains(response, "<strong>Minister of Defence</strong>")
+        self.assertContains(response, "since Oct. 21, 2024")
+        self.assertContains(response, f'<a class="meeting-title" href="/meetings/{meeting.pk}/">B</a>')
+        self.assertContains(response, "As Menhan")
+        self.assertNotContains(response, ">A</a>")
