@@ -1,19 +1,160 @@
-"""Overview and partner-country pages."""
+"""Overview and partner-country pages: parse the request, ask relations.dashboard, build figures, render."""
 
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import charts, dashboard
+from ..models import Country, Meeting
+
+OVERVIEW_MONTHS = (12, 24, 36, 60)
+TREND_YEARS = 6
+COUNTRY_SORTS = {
+    "meetings": lambda row: (-row.meetings, row.name),
+    "name": lambda row: row.name.casefold(),
+    "last": lambda row: (-row.last_contact.toordinal(), row.name),
+}
+
+
+def figure_data(fig) -> dict:
+    """The figure as plain JSON data for `json_script` (which escapes it for a <script> element)."""
+    return json.loads(fig.to_json())
+
+
+def _months_back(today: dt.date, months: int) -> dt.date:
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _choice(request: HttpRequest, name: str, allowed, default):
+    """A query parameter if it is one of `allowed`, else the default: a bad parameter never fails the page."""
+    raw = request.GET.get(name, "")
+    for value in allowed:
+        if raw == str(value):
+            return value
+    return default
 
 
 @login_required
-def overview(request):
-    return HttpResponse("Relations Tracker")
+def overview(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    months = _choice(request, "months", OVERVIEW_MONTHS, 24)
+    first_month = _months_back(today, months)
+    stack = charts.stack_by_sector(
+        dashboard.sector_counts_by_month(first_month, today),
+        charts.month_range(first_month, today),
+        other_label=_("Other sectors"),
+    )
+    partners = dashboard.partner_rows(today)
+    map_rows = [charts.CountryCount(p.alpha3, p.name, p.meetings) for p in partners]
+    context = {
+        "today": today,
+        "this_year": today.year,
+        "last_year": today.year - 1,
+        "counts": dashboard.overview_counts(today),
+        "months": months,
+        "month_choices": OVERVIEW_MONTHS,
+        "stack": stack,
+        "monthly_figure": figure_data(charts.stacked_bars(stack, y_title=_("Meetings"))) if stack.series else None,
+        "map_figure": figure_data(charts.world_map(map_rows, colorbar_title=_("Meetings"))) if map_rows else None,
+        "partners": partners,
+        "top_partners": partners[:10],
+        "top_partner_peak": partners[0].meetings if partners else 0,
+        "commitment_summary": dashboard.commitment_summary(today),
+        "commitments": dashboard.commitments_coming_due(today),
+        "latest_meetings": dashboard.latest_meetings(today),
+        "home_country": settings.HOME_COUNTRY,
+    }
+    return render(request, "relations/overview.html", context)
 
 
 @login_required
-def country_list(request):
-    return HttpResponse("countries")
+def country_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    sort = _choice(request, "sort", COUNTRY_SORTS, "meetings")
+    first_year = today.year - TREND_YEARS + 1
+    trends = dashboard.partner_trends(first_year, today.year)
+    empty_trend = [(str(y), 0) for y in range(first_year, today.year + 1)]
+    rows = sorted(dashboard.partner_rows(today), key=COUNTRY_SORTS[sort])
+    countries = [(row, charts.spark_bars(trends.get(row.code, empty_trend))) for row in rows]
+    context = {
+        "countries": countries,
+        "sort": sort,
+        "first_year": first_year,
+        "this_year": today.year,
+        "last_year": today.year - 1,
+    }
+    return render(request, "relations/country_list.html", context)
 
 
 @login_required
-def country_detail(request, code):
-    return HttpResponse(code)
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if code != code.upper():
+        return redirect("relations:country-detail", code=code.upper(), permanent=True)
+    country = get_object_or_404(Country, code=code)
+    today = timezone.localdate()
+    meetings = dashboard.country_meetings(country.code)
+    held = [m for m in meetings if m.status != Meeting.Status.CANCELLED]
+    years = sorted({m.held_on.year for m in held})
+    stack = charts.stack_by_sector(
+        dashboard.sector_counts_by_year(country.code), years, top=7, other_label=_("Other sectors")
+    )
+    points = [_timeline_point(m) for m in meetings]
+    lanes = [str(label) for value, label in Meeting.Kind.choices if any(m.kind == value for m in meetings)]
+    context = {
+        "country": country,
+        "today": today,
+        "meetings": meetings,
+        "held_count": len(held),
+        "first_contact": min((m.held_on for m in held), default=None),
+        "last_contact": max((m.held_on for m in held if m.held_on <= today), default=None),
+        "this_year_count": sum(1 for m in held if m.held_on.year == today.year),
+        "timeline_figure": figure_data(charts.timeline(points, lanes=lanes)) if points else None,
+        "timeline_height": max(260, 90 + 46 * len(lanes)),
+        "stack": stack,
+        "sector_figure": figure_data(charts.stacked_bars(stack, y_title=_("Meetings"), monthly=False))
+        if stack.series
+        else None,
+        "their_officials": dashboard.officials_met(country.code, side=country.code),
+        "our_officials": dashboard.officials_met(country.code, side=settings.HOME_COUNTRY),
+        "commitments": dashboard.country_commitments(country.code),
+        "articles": dashboard.country_articles(country.code),
+        "is_home": country.code == settings.HOME_COUNTRY,
+    }
+    return render(request, "relations/country_detail.html", context)
+
+
+def _timeline_point(meeting: Meeting) -> charts.TimelinePoint:
+    links = list(meeting.sectors.all())
+    if links:
+        sector = links[0].sector.parent or links[0].sector
+        group, colour = sector.name, sector.color or charts.PALETTE[sector.pk % len(charts.PALETTE)]
+    else:
+        group, colour = _("No sector recorded"), charts.NONE_COLOUR
+    if meeting.status == Meeting.Status.CANCELLED:
+        group, colour = _("Cancelled"), charts.OTHER_COLOUR
+    return charts.TimelinePoint(
+        held_on=meeting.held_on,
+        title=meeting.title,
+        lane=str(meeting.get_kind_display()),
+        group=str(group),
+        colour=colour,
+        rank=meeting.best_rank,
+        participants=[_participant_label(p) for p in meeting.participants.all()],
+        url=meeting.get_absolute_url(),
+    )
+
+
+def _participant_label(participant) -> str:
+    title = participant.position.title if participant.position else participant.title_as_written
+    name = participant.official.full_name
+    label = f"{name}, {title}" if title else name
+    return f"{label} ({participant.side_id})"

@@ -1,0 +1,294 @@
+"""What the overview and partner-country pages fetch.
+
+Every function runs a fixed number of queries whatever the number of meetings: counts are grouped in the database
+(by month, year, sector, country) and only the aggregates come back. A partner is any country on a meeting other
+than settings.HOME_COUNTRY; cancelled meetings are left out of every count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+
+from . import charts
+from .models import (
+    Article,
+    Commitment,
+    Meeting,
+    MeetingCountry,
+    MeetingSector,
+    Participant,
+    Position,
+    Sector,
+    localized,
+)
+
+NOT_CANCELLED = ~Q(meeting__status=Meeting.Status.CANCELLED)
+
+
+def home_country() -> str:
+    return settings.HOME_COUNTRY
+
+
+def partner_sides() -> QuerySet[MeetingCountry]:
+    return MeetingCountry.objects.exclude(country_id=home_country()).filter(NOT_CANCELLED)
+
+
+def year_ago(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+# --- Overview ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A count this year to date against the same span of last year."""
+
+    this_year: int
+    last_year: int
+
+    @property
+    def change(self) -> int:
+        return self.this_year - self.last_year
+
+
+def _spans(today: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    return (dt.date(today.year, 1, 1), today), (dt.date(today.year - 1, 1, 1), year_ago(today))
+
+
+def overview_counts(today: dt.date) -> dict[str, Comparison]:
+    """Meetings, partner countries and partner officials met, this year to date against last year's same span."""
+    this, last = _spans(today)
+    meetings = Meeting.objects.exclude(status=Meeting.Status.CANCELLED).aggregate(
+        this=Count("id", filter=Q(held_on__range=this)), last=Count("id", filter=Q(held_on__range=last))
+    )
+    countries = partner_sides().aggregate(
+        this=Count("country", distinct=True, filter=Q(held_on__range=this)),
+        last=Count("country", distinct=True, filter=Q(held_on__range=last)),
+    )
+    officials = (
+        Participant.objects.exclude(side_id=home_country())
+        .filter(NOT_CANCELLED)
+        .aggregate(
+            this=Count("official", distinct=True, filter=Q(meeting__held_on__range=this)),
+            last=Count("official", distinct=True, filter=Q(meeting__held_on__range=last)),
+        )
+    )
+    return {
+        "meetings": Comparison(meetings["this"], meetings["last"]),
+        "countries": Comparison(countries["this"], countries["last"]),
+        "officials": Comparison(officials["this"], officials["last"]),
+    }
+
+
+def sector_labels() -> dict[int, tuple[str, str]]:
+    """Sector id -> (name in the active language, colour); one small query over the taxonomy.
+
+    A sector without its own colour gets one from its id, so it keeps the same colour on every chart and page.
+    """
+    palette = charts.PALETTE
+    return {
+        s.pk: (s.name, s.color or palette[s.pk % len(palette)])
+        for s in Sector.objects.only("name_en", "name_id", "color")
+    }
+
+
+def _top_sector(prefix: str = "") -> Coalesce:
+    # Sub-sectors roll up into their parent so that the stack has a few broad areas.
+    return Coalesce(f"{prefix}sector__parent_id", f"{prefix}sector_id")
+
+
+def sector_counts_by_month(first_month: dt.date, last_day: dt.date) -> list[charts.PeriodCount]:
+    """Meetings per month and top-level sector (a meeting on two sectors counts in both)."""
+    labels = sector_labels()
+    rows = (
+        MeetingSector.objects.filter(NOT_CANCELLED, meeting__held_on__gte=first_month, meeting__held_on__lte=last_day)
+        .annotate(month=TruncMonth("meeting__held_on"), top=_top_sector())
+        .values("month", "top")
+        .annotate(n=Count("meeting", distinct=True))
+        .order_by()
+    )
+    return [charts.PeriodCount(_as_date(r["month"]), labels[r["top"]][0], r["n"], labels[r["top"]][1]) for r in rows]
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    code: str
+    alpha3: str
+    name: str
+    meetings: int
+    last_contact: dt.date
+    this_year: int = 0
+    last_year: int = 0
+    trend: tuple = ()
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("relations:country-detail", args=[self.code])
+
+
+def partner_rows(today: dt.date) -> list[PartnerRow]:
+    """Every partner country: meetings, last contact, this year's and last year's counts; most active first."""
+    this, last = _spans(today)
+    rows = (
+        partner_sides()
+        .values("country_id", "country__alpha3", "country__name_en", "country__name_id")
+        .annotate(
+            n=Count("meeting", distinct=True),
+            last_contact=Max("held_on"),
+            this=Count("meeting", distinct=True, filter=Q(held_on__range=this)),
+            last=Count("meeting", distinct=True, filter=Q(held_on__range=last)),
+        )
+        .order_by("-n", "country_id")
+    )
+    return [
+        PartnerRow(
+            code=r["country_id"],
+            alpha3=r["country__alpha3"],
+            name=localized(r["country__name_en"], r["country__name_id"]),
+            meetings=r["n"],
+            last_contact=r["last_contact"],
+            this_year=r["this"],
+            last_year=r["last"],
+        )
+        for r in rows
+    ]
+
+
+def partner_trends(first_year: int, last_year: int) -> dict[str, list[tuple[str, int]]]:
+    """Country code -> [(year, meetings)] for every year of the span, zeros included."""
+    counts: dict[str, dict[int, int]] = {}
+    rows = (
+        partner_sides()
+        .filter(held_on__year__gte=first_year, held_on__year__lte=last_year)
+        .annotate(year=ExtractYear("held_on"))
+        .values("country_id", "year")
+        .annotate(n=Count("meeting", distinct=True))
+        .order_by()
+    )
+    for r in rows:
+        counts.setdefault(r["country_id"], {})[r["year"]] = r["n"]
+    years = range(first_year, last_year + 1)
+    return {code: [(str(y), by_year.get(y, 0)) for y in years] for code, by_year in counts.items()}
+
+
+def commitment_summary(today: dt.date, horizon_days: int = 90) -> dict[str, int]:
+    horizon = today + dt.timedelta(days=horizon_days)
+    return Commitment.objects.filter(status=Commitment.Status.OPEN).aggregate(
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=horizon)),
+    )
+
+
+def _sides_prefetch(prefix: str = "") -> Prefetch:
+    return Prefetch(f"{prefix}countries", queryset=MeetingCountry.objects.select_related("country"))
+
+
+def commitments_coming_due(today: dt.date, horizon_days: int = 90, limit: int = 10) -> list[Commitment]:
+    """Open commitments overdue or due within the horizon, soonest first, with their meeting and its countries."""
+    horizon = today + dt.timedelta(days=horizon_days)
+    return list(
+        Commitment.objects.filter(status=Commitment.Status.OPEN, due_on__lte=horizon)
+        .select_related("meeting")
+        .prefetch_related(_sides_prefetch("meeting__"))
+        .order_by("due_on", "id")[:limit]
+    )
+
+
+def latest_meetings(today: dt.date, limit: int = 8) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(held_on__lte=today)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .prefetch_related(
+            _sides_prefetch(), Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector"))
+        )
+        .order_by("-held_on", "-id")[:limit]
+    )
+
+
+# --- Partner country ---------------------------------------------------------------------------------------------
+
+
+def country_meetings(code: str) -> list[Meeting]:
+    """The country's meetings, newest first, with sides, sectors, participants and the best seniority present."""
+    participants = Participant.objects.select_related("official", "position", "side").order_by("role", "id")
+    return list(
+        Meeting.objects.involving(code)
+        .annotate(best_rank=Min("participants__position__rank"))
+        .prefetch_related(
+            _sides_prefetch(),
+            Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector", "sector__parent")),
+            Prefetch("participants", queryset=participants),
+        )
+        .order_by("-held_on", "-id")
+    )
+
+
+def sector_counts_by_year(code: str) -> list[charts.PeriodCount]:
+    labels = sector_labels()
+    rows = (
+        MeetingSector.objects.filter(NOT_CANCELLED, meeting__countries__country_id=code)
+        .annotate(year=ExtractYear("meeting__held_on"), top=_top_sector())
+        .values("year", "top")
+        .annotate(n=Count("meeting", distinct=True))
+        .order_by()
+    )
+    return [charts.PeriodCount(r["year"], labels[r["top"]][0], r["n"], labels[r["top"]][1]) for r in rows]
+
+
+def officials_met(code: str, side: str, limit: int = 8) -> list[dict]:
+    """The officials of `side` who met most often in meetings with country `code`, with their latest title."""
+    latest = Position.objects.filter(official=OuterRef("official_id")).order_by(
+        F("started_on").desc(nulls_last=True), "-id"
+    )
+    rows = (
+        Participant.objects.filter(NOT_CANCELLED, side_id=side, meeting__countries__country_id=code)
+        .values("official_id", "official__full_name")
+        .annotate(
+            n=Count("meeting", distinct=True),
+            last_met=Max("meeting__held_on"),
+            title_en=Subquery(latest.values("title_en")[:1]),
+            title_id=Subquery(latest.values("title_id")[:1]),
+        )
+        .order_by("-n", "official__full_name")[:limit]
+    )
+    return [
+        {
+            "pk": r["official_id"],
+            "name": r["official__full_name"],
+            "title": localized(r["title_en"] or "", r["title_id"] or ""),
+            "meetings": r["n"],
+            "last_met": r["last_met"],
+        }
+        for r in rows
+    ]
+
+
+def country_commitments(code: str) -> list[Commitment]:
+    return list(
+        Commitment.objects.filter(meeting__countries__country_id=code)
+        .select_related("meeting", "fulfilled_by")
+        .order_by(F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+def country_articles(code: str) -> list[Article]:
+    return list(
+        Article.objects.filter(meetings__countries__country_id=code)
+        .distinct()
+        .only("title", "url", "outlet", "published_on", "language")
+        .order_by(F("published_on").desc(nulls_last=True), "-id")
+    )

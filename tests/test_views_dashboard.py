@@ -1,0 +1,211 @@
+"""The overview and partner-country pages: login, contents, bad parameters, and a query count that ignores size."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from relations.models import Commitment, Meeting, Official
+
+from .factories import make_country, make_meeting, make_official, make_participant, make_position, make_sector
+
+TODAY = timezone.localdate()
+
+
+def make_user():
+    return get_user_model().objects.create_user("analyst", password="a-long-test-password")
+
+
+def make_meetings(count: int) -> None:
+    """`count` meetings spread over partners, sectors, kinds and two years, each with two participants."""
+    make_country(code="ID", name_en="Indonesia", name_id="Indonesia")
+    partners = [make_country(code=c, name_en=f"Country {c}") for c in ("PE", "CL", "JP", "AU")]
+    parent = make_sector(slug="defence", name_en="Defence", name_id="Pertahanan")
+    sectors = [
+        parent,
+        make_sector(slug="counter_terrorism", parent=parent, name_en="Counter-terrorism"),
+        make_sector(slug="trade", name_en="Trade", name_id="Perdagangan"),
+    ]
+    ours, created = Official.objects.get_or_create(full_name="Our Minister", country=make_country(code="ID"))
+    our_post = make_position(official=ours, title_en="Minister of Defence", rank=2) if created else ours.positions.get()
+    kinds = [Meeting.Kind.BILATERAL_MEETING, Meeting.Kind.COURTESY_CALL, Meeting.Kind.PHONE_CALL]
+    for index in range(count):
+        partner = partners[index % len(partners)]
+        meeting = make_meeting(
+            held_on=TODAY - dt.timedelta(days=7 * index),
+            partners=(partner.code,),
+            sectors=(sectors[index % len(sectors)],),
+            kind=kinds[index % len(kinds)],
+        )
+        make_participant(meeting=meeting, official=ours, position=our_post)
+        theirs = make_official(country=partner)
+        position = make_position(official=theirs, title_en="Ambassador", rank=4)
+        make_participant(meeting=meeting, official=theirs, position=position)
+        if index % 5 == 0:
+            Commitment.objects.create(
+                meeting=meeting, description=f"Visit {index}", due_on=TODAY + dt.timedelta(days=index - 20)
+            )
+
+
+class LoginRequiredTests(TestCase):
+    def test_anonymous_visitors_go_to_the_login_page(self):
+        for url in ("/", "/countries/", "/countries/PE/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertRedirects(response, f"/accounts/login/?next={url}", fetch_redirect_response=False)
+
+    def test_login_page_renders(self):
+        response = self.client.get("/accounts/login/")
+        self.assertContains(response, 'name="username"')
+
+
+class OverviewTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = make_user()
+        make_meetings(10)
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_shows_counts_partners_and_figures(self):
+        response = self.client.get("/")
+        self.assertEqual(response.status_code, 200)
+        counts = response.context["counts"]
+        expected = Meeting.objects.filter(held_on__year=TODAY.year).count()
+        self.assertEqual(counts["meetings"].this_year, expected)
+        self.assertEqual([p.code for p in response.context["top_partners"]], ["CL", "PE", "AU", "JP"])
+        self.assertContains(response, 'id="monthly-data"')
+        self.assertContains(response, 'id="map-data"')
+        self.assertContains(response, "vendor/plotly/plotly.min.js")
+
+    def test_map_counts_partners_never_the_home_country(self):
+        response = self.client.get("/")
+        figure = response.context["map_figure"]
+        locations = dict(zip(figure["data"][0]["locations"], figure["data"][0]["z"], strict=True))
+        self.assertEqual(locations, {"PEX": 3, "CLX": 3, "JPX": 2, "AUX": 2})
+
+    def test_monthly_figure_holds_aggregates_not_rows(self):
+        response = self.client.get("/?months=12")
+        stack = response.context["stack"]
+        self.assertEqual(len(stack.periods), 12)
+        self.assertEqual(sum(stack.totals), 10)
+        self.assertEqual(sorted(s.label for s in stack.series), ["Defence", "Trade"])
+
+    def test_bad_months_parameter_falls_back_to_default(self):
+        for value in ("abc", "-1", "99999", "12;DROP"):
+            with self.subTest(value=value):
+                response = self.client.get("/", {"months": value})
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.context["months"], 24)
+
+    def test_commitments_overdue_and_due_are_listed(self):
+        response = self.client.get("/")
+        self.assertEqual(response.context["commitment_summary"], {"overdue": 2, "due_soon": 0})
+        self.assertContains(response, "badge--overdue", count=2)
+
+    def test_indonesian_page(self):
+        response = self.client.get("/", HTTP_ACCEPT_LANGUAGE="id")
+        self.assertContains(response, '<html lang="id">')
+        self.assertContains(response, "Pertahanan")
+
+
+class CountryPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = make_user()
+        make_meetings(10)
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_country_list_shows_partners_with_trend(self):
+        response = self.client.get("/countries/")
+        self.assertEqual([row.code for row, _ in response.context["countries"]], ["CL", "PE", "AU", "JP"])
+        self.assertNotContains(response, "/countries/ID/")
+        self.assertContains(response, '<svg class="spark"', count=4)
+
+    def test_country_list_sorts_by_name_and_ignores_bad_sort(self):
+        response = self.client.get("/countries/?sort=name")
+        self.assertEqual([row.code for row, _ in response.context["countries"]], ["AU", "CL", "JP", "PE"])
+        response = self.client.get("/countries/?sort=%27%3B")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["sort"], "meetings")
+
+    def test_country_detail_timeline_has_one_marker_per_meeting_with_its_url(self):
+        response = self.client.get("/countries/PE/")
+        self.assertEqual(response.status_code, 200)
+        figure = response.context["timeline_figure"]
+        urls = [url for trace in figure["data"] for url in trace["customdata"]]
+        expected = [m.get_absolute_url() for m in Meeting.objects.involving("PE")]
+        self.assertEqual(sorted(urls), sorted(expected))
+        sizes = {size for trace in figure["data"] for size in trace["marker"]["size"]}
+        self.assertEqual(sizes, {24})  # best rank 2 on every meeting
+
+    def test_country_detail_lists_officials_on_both_sides(self):
+        response = self.client.get("/countries/PE/")
+        self.assertEqual(response.context["our_officials"][0]["name"], "Our Minister")
+        self.assertEqual(response.context["our_officials"][0]["meetings"], 3)
+        self.assertEqual(len(response.context["their_officials"]), 3)
+
+    def test_lowercase_code_redirects(self):
+        response = self.client.get("/countries/pe/")
+        self.assertRedirects(response, "/countries/PE/", status_code=301)
+
+    def test_unknown_code_is_404(self):
+        for code in ("XX", "PERU", "1"):
+            with self.subTest(code=code):
+                self.assertEqual(self.client.get(f"/countries/{code}/").status_code, 404)
+
+    def test_country_without_meetings_renders(self):
+        make_country(code="NZ", name_en="New Zealand")
+        response = self.client.get(reverse("relations:country-detail", args=["NZ"]))
+        self.assertContains(response, "No meeting with this country is recorded yet.")
+
+
+class QueryCountTests(TestCase):
+    """Each page runs the same number of queries for 10 meetings as for 200."""
+
+    def setUp(self):
+        self.user = make_user()
+
+    def count_queries(self, url: str, meetings: int) -> int:
+        make_meetings(meetings)
+        self.client.force_login(self.user)
+        self.client.get(url)  # warm the session and content types
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+    def assert_constant(self, url: str, expected: int) -> None:
+        small = self.count_queries(url, 10)
+        Meeting.objects.all().delete()
+        large = self.count_queries(url, 200)
+        self.assertEqual((small, large), (expected, expected))
+
+    def test_overview(self):
+        self.assert_constant("/", 14)
+
+    def test_country_list(self):
+        self.assert_constant("/countries/", 4)
+
+    def test_country_detail(self):
+        self.assert_constant("/countries/PE/", 13)
+
+
+@override_settings(HOME_COUNTRY="PE")
+class HomeCountrySettingTests(TestCase):
+    def test_partner_means_any_country_but_the_home_country(self):
+        user = make_user()
+        make_meetings(4)
+        self.client.force_login(user)
+        response = self.client.get("/countries/")
+        self.assertEqual(sorted(row.code for row, _ in response.context["countries"]), ["AU", "CL", "ID", "JP"])
