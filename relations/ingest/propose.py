@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
+from relations.ingest.errors import ExtractionError
 from relations.models import Article
 
 logger = logging.getLogger(__name__)
@@ -39,8 +41,8 @@ def propose_meetings(article_id: int) -> str:
         article.save(update_fields=["status", "status_message", "updated_at"])
     try:
         proposal = run_extractor(article)
-    except TRANSIENT_ERRORS:
-        raise
+    except (*TRANSIENT_ERRORS, SoftTimeLimitExceeded):
+        raise  # the task retries these, or reports the time limit
     except Exception as exc:
         logger.warning("Extraction of article %s failed", article_id, exc_info=True)
         mark_failed(article_id, failure_message(exc))
@@ -66,10 +68,6 @@ def mark_failed(article_id: int, message: str) -> None:
 
 
 def failure_message(exc: Exception) -> str:
-    try:
-        from relations.ingest.extract import ExtractionError
-    except ImportError:
-        ExtractionError = ()  # noqa: N806 - no extractor installed: every error is unexpected
     if isinstance(exc, ExtractionError):
         return str(exc)
     return _("The extractor stopped with an error (%(error)s). The article is kept; try again or enter it by hand.") % {

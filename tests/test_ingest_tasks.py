@@ -1,0 +1,187 @@
+import contextlib
+import time
+from unittest import mock
+
+import kombu.exceptions
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError
+from django.test import TestCase
+
+from config.celery import app
+from relations.ingest.errors import ExtractionError
+from relations.ingest.queue import queue_extraction, requeue_pending, send_extraction
+from relations.models import Article
+from relations.tasks import extract_article_task, requeue_pending_articles_task
+from tests.factories import make_article
+from tests.ingest_samples import ENGLISH, chile_meeting, proposal
+
+EXTRACTOR = "relations.ingest.propose.run_extractor"
+SEND = "relations.tasks.extract_article_task.apply_async"
+REFUSED = kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+class TaskBodyTests(TestCase):
+    def test_proposes_and_records_each_status(self):
+        article = make_article(text=ENGLISH, status=Article.Status.QUEUED)
+        seen = []
+
+        def extractor(current):
+            seen.append(Article.objects.get(pk=current.pk).status)
+            return proposal(chile_meeting())
+
+        with mock.patch(EXTRACTOR, side_effect=extractor):
+            self.assertEqual(extract_article_task(article.pk), "proposed")
+        article.refresh_from_db()
+        self.assertEqual(seen, [Article.Status.PROCESSING])
+        self.assertEqual(
+            (article.status, article.status_message, article.proposal["meetings"][0]["date"]),
+            (Article.Status.PROPOSED, "1 meeting(s) proposed; ready for review.", "2024-05-14"),
+        )
+
+    def test_running_again_does_nothing(self):
+        for status in (Article.Status.PROPOSED, Article.Status.APPROVED):
+            with self.subTest(status=status):
+                article = make_article(text=f"{ENGLISH} {status}", status=status, proposal={"meetings": []})
+                with mock.patch(EXTRACTOR) as extractor:
+                    self.assertEqual(extract_article_task(article.pk), "skipped")
+                extractor.assert_not_called()
+                article.refresh_from_db()
+                self.assertEqual((article.status, article.proposal), (status, {"meetings": []}))
+
+    def test_a_worker_killed_mid_task_is_redone(self):
+        article = make_article(text=ENGLISH, status=Article.Status.PROCESSING)
+        with mock.patch(EXTRACTOR, return_value=proposal()):
+            self.assertEqual(extract_article_task(article.pk), "proposed")
+
+    def test_extraction_error_fails_with_its_reason(self):
+        article = make_article(text=ENGLISH)
+        with mock.patch(EXTRACTOR, side_effect=ExtractionError("The text is not in English or Indonesian.")):
+            self.assertEqual(extract_article_task(article.pk), "failed")
+        article.refresh_from_db()
+        self.assertEqual(
+            (article.status, article.status_message),
+            (Article.Status.FAILED, "The text is not in English or Indonesian."),
+        )
+
+    def test_unexpected_error_fails_with_its_reason(self):
+        article = make_article(text=ENGLISH)
+        with mock.patch(EXTRACTOR, side_effect=KeyError("date")):
+            extract_article_task(article.pk)
+        article.refresh_from_db()
+        self.assertEqual(
+            article.status_message,
+            "The extractor stopped with an error (KeyError: 'date'). "
+            "The article is kept; try again or enter it by hand.",
+        )
+
+    def test_time_limit_fails_with_its_reason(self):
+        article = make_article(text=ENGLISH)
+        with mock.patch(EXTRACTOR, side_effect=SoftTimeLimitExceeded()):
+            extract_article_task(article.pk)
+        article.refresh_from_db()
+        self.assertEqual(
+            (article.status, article.status_message),
+            (Article.Status.FAILED, "Extraction took longer than 120 seconds and was stopped."),
+        )
+
+    def test_database_errors_are_left_to_the_retry(self):
+        article = make_article(text=ENGLISH)
+        with (
+            mock.patch(EXTRACTOR, side_effect=OperationalError("database is locked")),
+            self.assertRaises(OperationalError),
+        ):
+            extract_article_task(article.pk)
+        self.assertEqual(
+            (extract_article_task.autoretry_for, extract_article_task.max_retries, extract_article_task.retry_backoff),
+            ((OperationalError, mock.ANY), 5, 5),
+        )
+
+    def test_retries_used_up_fail_the_article(self):
+        article = make_article(text=ENGLISH, status=Article.Status.PROCESSING)
+        extract_article_task.on_failure(
+            OperationalError("server closed the connection"), "task-id", (article.pk,), {}, None
+        )
+        article.refresh_from_db()
+        self.assertEqual(
+            (article.status, article.status_message),
+            (
+                Article.Status.FAILED,
+                "Extraction failed after 1 attempts: OperationalError: server closed the connection",
+            ),
+        )
+
+    def test_a_deleted_article_is_ignored(self):
+        self.assertEqual(extract_article_task(987654), "missing")
+
+    def test_acknowledged_late_with_time_limits(self):
+        self.assertEqual(
+            (extract_article_task.acks_late, extract_article_task.soft_time_limit, extract_article_task.time_limit),
+            (True, 120, 150),
+        )
+
+
+class EnqueueTests(TestCase):
+    def test_sent_only_after_commit(self):
+        article = make_article(text=ENGLISH)
+        with mock.patch(SEND) as send, self.captureOnCommitCallbacks(execute=True) as callbacks:
+            queue_extraction(article.pk)
+            send.assert_not_called()
+        self.assertEqual(len(callbacks), 1)
+        send.assert_called_once_with((article.pk,), retry_policy=mock.ANY)
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.QUEUED)
+
+
+class BrokerDownTests(TestCase):
+    def test_broker_unreachable_keeps_the_article_pending_with_a_message(self):
+        article = make_article(text=ENGLISH)
+        with mock.patch(SEND, side_effect=REFUSED):
+            self.assertFalse(send_extraction(article.pk))
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.PENDING)
+        self.assertEqual(
+            article.status_message,
+            "The task queue (Redis) cannot be reached, so extraction has not started (Error 111 connecting to "
+            "127.0.0.1:6379. Connection refused.). The article is kept and will be queued automatically once the "
+            "queue is back.",
+        )
+
+    def test_pending_articles_are_queued_once_the_broker_is_back(self):
+        first, second = make_article(text=ENGLISH), make_article(text=ENGLISH + " Second.")
+        with mock.patch(SEND, side_effect=REFUSED):
+            self.assertEqual(requeue_pending(), (0, 2))
+        with mock.patch(SEND) as send:
+            self.assertEqual(requeue_pending_articles_task(), 2)
+        self.assertEqual([call.args[0] for call in send.call_args_list], [(first.pk,), (second.pk,)])
+        self.assertEqual(set(Article.objects.values_list("status", flat=True)), {Article.Status.QUEUED})
+
+    def test_near_duplicates_are_not_requeued(self):
+        original = make_article(text=ENGLISH, status=Article.Status.PROPOSED)
+        make_article(text=ENGLISH + " Copy.", duplicate_of=original)
+        with mock.patch(SEND) as send:
+            self.assertEqual(requeue_pending(), (0, 0))
+        send.assert_not_called()
+
+    def test_a_real_unreachable_broker(self):
+        """No mock: Celery publishing to a port where nothing listens, as when Redis is down."""
+        article = make_article(text=ENGLISH)
+        with unreachable_broker():
+            started = time.monotonic()
+            self.assertFalse(send_extraction(article.pk))
+            elapsed = time.monotonic() - started
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.PENDING)
+        self.assertIn("The task queue (Redis) cannot be reached", article.status_message)
+        self.assertLess(elapsed, 10)
+
+
+@contextlib.contextmanager
+def unreachable_broker():
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_connection_timeout")}
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False, broker_connection_timeout=2)
+    app._after_fork()  # drop pooled connections to the configured broker
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        app._after_fork()
