@@ -23,7 +23,7 @@ data: setup
 	$(PY) manage.py load_initial_data
 
 admin: setup
-	$(PY) manage.py ensure_admin
+	$(PY) manage.py ensure_admin --host $(HOST) --port $(PORT)
 
 run: data admin
 	$(PY) manage.py runserver $(HOST):$(PORT)

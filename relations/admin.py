@@ -1,0 +1,361 @@
+"""The back office: every model editable, every edit kept in its history (who, when, what changed).
+
+Lists are paginated by `CappedCountPaginator` and never show facet counts, so that no page view counts a whole
+table; the meetings list walks the `meeting_date_desc_idx` index in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Article,
+    Commitment,
+    Country,
+    CountryAlias,
+    DatePrecision,
+    Meeting,
+    MeetingCountry,
+    MeetingSector,
+    Official,
+    Organization,
+    Participant,
+    Position,
+    Sector,
+    content_hash,
+)
+from .paginators import CappedCountPaginator
+
+admin.site.site_header = _("Relations Tracker administration")
+admin.site.site_title = _("Relations Tracker")
+admin.site.site_url = "/"
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Base of every admin here: history kept on save, lists that never count a whole table."""
+
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    # Facet counts would run one COUNT per filter choice over the whole (filtered) table.
+    show_facets = admin.ShowFacets.NEVER
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history reverts on any POST from a user who may see the history; reverting is an edit.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """Years from the first to the last meeting, found by two index lookups rather than a scan of dates."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        dates = Meeting.objects.values_list("held_on", flat=True)
+        first, last = dates.order_by("held_on").first(), dates.order_by("-held_on").first()
+        if first is None:
+            return []
+        return [(str(year), str(year)) for year in range(last.year, first.year - 1, -1)]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            year = int(self.value())
+            return queryset.filter(held_on__gte=dt.date(year, 1, 1), held_on__lt=dt.date(year + 1, 1, 1))
+        return queryset
+
+
+# --- Countries ---------------------------------------------------------------------------------------------------
+
+
+class CountryAliasInline(admin.TabularInline):
+    model = CountryAlias
+    extra = 1
+
+
+@admin.register(Country)
+class CountryAdmin(HistoryAdmin):
+    list_display = ["code", "alpha3", "name_en", "name_id", "region"]
+    list_filter = ["region"]
+    search_fields = ["code", "alpha3", "name_en", "name_id", "aliases__alias"]
+    inlines = [CountryAliasInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the primary key: changing it would copy the country rather than rename it.
+        return ["code"] if obj else []
+
+
+@admin.register(CountryAlias)
+class CountryAliasAdmin(HistoryAdmin):
+    list_display = ["alias", "country", "language", "kind"]
+    list_filter = ["language", "kind"]
+    list_select_related = ["country"]
+    search_fields = ["alias", "country__name_en"]
+    autocomplete_fields = ["country"]
+
+
+# --- Organizations, officials, positions -------------------------------------------------------------------------
+
+
+@admin.register(Organization)
+class OrganizationAdmin(HistoryAdmin):
+    list_display = ["name", "name_en", "abbreviation", "kind", "country", "parent"]
+    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country", "parent"]
+    search_fields = ["name", "name_en", "abbreviation"]
+    autocomplete_fields = ["country", "parent"]
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 1
+    fields = ["title_id", "title_en", "abbreviation", "organization", "rank", "started_on", "ended_on"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Official)
+class OfficialAdmin(HistoryAdmin):
+    list_display = ["full_name", "country", "alias_list"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    search_fields = ["full_name", "aliases"]
+    autocomplete_fields = ["country"]
+    inlines = [PositionInline]
+
+    @admin.display(description=_("aliases"))
+    def alias_list(self, official: Official) -> str:
+        return ", ".join(official.aliases)
+
+
+@admin.register(Position)
+class PositionAdmin(HistoryAdmin):
+    list_display = ["official", "title_en", "abbreviation", "organization", "started_on", "ended_on", "rank"]
+    list_filter = ["rank", ("started_on", admin.DateFieldListFilter)]
+    list_select_related = ["official", "organization"]
+    search_fields = ["title_en", "title_id", "abbreviation", "official__full_name"]
+    autocomplete_fields = ["official", "organization"]
+
+    def get_queryset(self, request):
+        # A position's name includes its official's: needed by the autocomplete as much as by the list.
+        return super().get_queryset(request).select_related("official")
+
+
+# --- Sectors -----------------------------------------------------------------------------------------------------
+
+
+@admin.register(Sector)
+class SectorAdmin(HistoryAdmin):
+    list_display = ["name_en", "name_id", "slug", "parent", "subsectors"]
+    list_filter = ["parent"]
+    list_select_related = ["parent"]
+    search_fields = ["slug", "name_en", "name_id", "keywords_en", "keywords_id"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fields = ["slug", "parent", "name_en", "name_id", "color", "keywords_en", "keywords_id", "subsectors"]
+    readonly_fields = ["subsectors"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("children")
+
+    @admin.display(description=_("subsectors"))
+    def subsectors(self, sector: Sector) -> str:
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:relations_sector_change", args=[child.pk]), child) for child in sector.children.all()),
+        )
+
+
+# --- Meetings ----------------------------------------------------------------------------------------------------
+
+
+class MeetingCountryFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        # The database allows one host per meeting; two new host rows would each pass their own form's check.
+        super().clean()
+        hosts = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("role") == MeetingCountry.Role.HOST and not self._should_delete_form(form)
+        ]
+        if len(hosts) > 1:
+            raise ValidationError(_("A meeting has at most one host country."))
+
+
+class MeetingCountryInline(admin.TabularInline):
+    model = MeetingCountry
+    formset = MeetingCountryFormSet
+    extra = 1
+    autocomplete_fields = ["country"]
+    verbose_name = _("country side")
+    verbose_name_plural = _("countries: host and partners")
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 1
+    fields = ["official", "position", "side", "role", "title_as_written"]
+    autocomplete_fields = ["official", "position", "side"]
+
+
+class MeetingSectorInline(admin.TabularInline):
+    model = MeetingSector
+    extra = 1
+    fields = ["sector", "evidence", "article"]
+    autocomplete_fields = ["sector", "article"]
+    formfield_overrides = {MeetingSector.evidence.field.__class__: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+
+class CommitmentInline(admin.StackedInline):
+    model = Commitment
+    fk_name = "meeting"
+    extra = 0
+    fields = ["kind", "description", "evidence", ("due_on", "due_precision"), "status", "fulfilled_by"]
+    autocomplete_fields = ["fulfilled_by"]
+
+
+class SourceArticleInline(admin.TabularInline):
+    model = Article.meetings.through
+    extra = 1
+    autocomplete_fields = ["article"]
+    verbose_name = _("source article")
+    verbose_name_plural = _("source articles")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(HistoryAdmin):
+    list_display = ["date", "title", "kind", "status", "host", "partners", "place"]
+    list_display_links = ["date", "title"]
+    list_filter = [
+        "status",
+        "kind",
+        YearListFilter,
+        ("countries__country", admin.RelatedFieldListFilter),
+        ("sectors__sector", admin.RelatedFieldListFilter),
+    ]
+    search_fields = ["title", "place", "summary"]
+    # Walks meeting_date_desc_idx (-held_on, -id); "-id" also makes the order total, so Django adds nothing.
+    ordering = ["-held_on", "-id"]
+    autocomplete_fields = ["venue_country"]
+    fieldsets = [
+        (None, {"fields": [("held_on", "date_precision"), ("status", "kind"), "title", "summary"]}),
+        (_("Place"), {"fields": [("place", "venue_country")]}),
+        (_("Record"), {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+    ]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [MeetingCountryInline, ParticipantInline, MeetingSectorInline, CommitmentInline, SourceArticleInline]
+
+    def get_queryset(self, request):
+        # One query for the sides of every meeting on the page, not one per row.
+        sides = MeetingCountry.objects.select_related("country")
+        return super().get_queryset(request).prefetch_related(Prefetch("countries", queryset=sides))
+
+    @admin.display(description=_("date"), ordering="held_on")
+    def date(self, meeting: Meeting) -> str:
+        formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
+        return meeting.held_on.strftime(formats.get(meeting.date_precision, "%Y-%m-%d"))
+
+    @admin.display(description=_("host"))
+    def host(self, meeting: Meeting) -> str:
+        return str(meeting.host_country or "")
+
+    @admin.display(description=_("partners"))
+    def partners(self, meeting: Meeting) -> str:
+        return ", ".join(str(country) for country in meeting.partner_countries)
+
+
+@admin.register(MeetingCountry)
+class MeetingCountryAdmin(HistoryAdmin):
+    list_display = ["meeting", "country", "role", "held_on"]
+    list_filter = ["role"]
+    list_select_related = ["meeting", "country"]
+    search_fields = ["meeting__title", "country__name_en"]
+    autocomplete_fields = ["meeting", "country"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(HistoryAdmin):
+    list_display = ["official", "meeting", "side", "role", "position"]
+    list_filter = ["role"]
+    list_select_related = ["official", "meeting", "side", "position__official"]
+    search_fields = ["official__full_name", "meeting__title", "title_as_written"]
+    autocomplete_fields = ["meeting", "official", "position", "side"]
+
+
+@admin.register(MeetingSector)
+class MeetingSectorAdmin(HistoryAdmin):
+    list_display = ["meeting", "sector", "article"]
+    list_filter = ["sector"]
+    search_fields = ["meeting__title", "evidence"]
+    autocomplete_fields = ["meeting", "sector", "article"]
+
+    def get_queryset(self, request):
+        # The article's name is its title: its full text stays in the database.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("meeting", "sector", "article")
+            .defer("article__text", "article__proposal")
+        )
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(HistoryAdmin):
+    list_display = ["__str__", "meeting", "kind", "due_on", "status", "fulfilled_by"]
+    list_filter = ["status", "kind", ("due_on", admin.DateFieldListFilter)]
+    list_select_related = ["meeting", "fulfilled_by"]
+    search_fields = ["description", "meeting__title"]
+    autocomplete_fields = ["meeting", "fulfilled_by"]
+
+
+# --- Sources -----------------------------------------------------------------------------------------------------
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["title", "url", "outlet", "language", "published_on", "text", "meetings", "duplicate_of", "status"]
+
+    def clean_text(self) -> str:
+        # The hash is unique in the database; say which article holds the text instead of failing on save.
+        text = self.cleaned_data["text"]
+        same = Article.objects.filter(content_hash=content_hash(text)).exclude(pk=self.instance.pk).first()
+        if same:
+            message = _("This text is already stored as the article “%(article)s”.")
+            raise ValidationError(message, params={"article": same})
+        return text
+
+
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # A list row needs the title, not a text that may run to megabytes.
+        return super().get_queryset(request, exclude_parameters).defer("text", "proposal", "status_message")
+
+
+@admin.register(Article)
+class ArticleAdmin(HistoryAdmin):
+    form = ArticleForm
+    list_display = ["__str__", "outlet", "language", "published_on", "status"]
+    list_filter = ["status", "language", ("published_on", admin.DateFieldListFilter)]
+    search_fields = ["title", "url", "outlet"]
+    autocomplete_fields = ["meetings", "duplicate_of"]
+    fieldsets = [
+        (None, {"fields": ["title", "url", "outlet", ("language", "published_on"), "text"]}),
+        (_("Reported meetings"), {"fields": ["meetings", "duplicate_of"]}),
+        (_("Extraction"), {"fields": ["status", "status_message", "proposal", "content_hash"]}),
+    ]
+    readonly_fields = ["proposal", "content_hash"]
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
