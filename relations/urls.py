@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, meetings
+from .views import dashboard, ingest, meetings
 
 app_name = "relations"
 
@@ -13,5 +13,9 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
     path("sectors/<slug:slug>/", meetings.sector_detail, name="sector-detail"),
     path("officials/<int:pk>/", meetings.official_detail, name="official-detail"),
-    # Article ingestion routes are added below by the ingestion views.
+    path("articles/", ingest.article_list, name="article-list"),
+    path("articles/new/", ingest.article_create, name="article-create"),
+    path("articles/<int:pk>/", ingest.article_detail, name="article-detail"),
+    path("articles/<int:pk>/requeue/", ingest.article_requeue, name="article-requeue"),
+    path("articles/<int:pk>/review/", ingest.article_review, name="article-review"),
 ]
