@@ -1,0 +1,293 @@
+"""Server time of each page against the bare SQL it runs: the benchmark of docs/performance.md.
+
+Each page is requested in-process through Django's test client as a logged-in superuser: a few warm-up requests,
+then N timed ones (the full request, streamed bodies read to the end). One more request, with its queries
+captured, gives the query count and the statements; re-running exactly those statements on a raw cursor N times
+gives the floor: what the database alone needs to compute the page's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import statistics
+import time
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from relations.models import Commitment, Meeting, MeetingCountry, MeetingSector, Participant, Sector
+
+BENCH_USERNAME = "bench"
+EXPORT_ROWS = 10_000
+# A server-side cursor (QuerySet.iterator() on PostgreSQL) is logged as its DECLARE; the floor runs the SELECT.
+DECLARE = re.compile(r"^\s*DECLARE\s+\S+\s+.*?\bCURSOR\b.*?\bFOR\s+", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class Result:
+    page: str
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    floor_ms: float | None = None
+    url: str = ""
+    bytes: int | None = None
+    error: str | None = None
+
+
+class PageError(Exception):
+    pass
+
+
+# --- What to request ---------------------------------------------------------------------------------------------
+
+
+class Targets:
+    """The rows the pages are asked about, chosen once from the data: the busiest partner, sector, official..."""
+
+    def __init__(self, search: str) -> None:
+        self.search = search
+        self._cache: dict[str, object] = {}
+
+    def _once(self, key: str, compute: Callable[[], object]):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def partner(self) -> str:
+        def busiest():
+            row = (
+                MeetingCountry.objects.exclude(country_id=settings.HOME_COUNTRY)
+                .values("country_id")
+                .annotate(n=Count("id"))
+                .order_by("-n", "country_id")
+                .first()
+            )
+            if row is None:
+                raise PageError("no partner country has a meeting")
+            return row["country_id"]
+
+        return self._once("partner", busiest)
+
+    def parent_sector(self) -> Sector:
+        """The top-level sector whose subtree has the most meeting links."""
+
+        def busiest():
+            parents = dict(Sector.objects.values_list("pk", "parent_id"))
+            totals: dict[int, int] = {}
+            for sector_id, n in MeetingSector.objects.values_list("sector_id").annotate(n=Count("id")).order_by():
+                root = sector_id
+                while parents.get(root) is not None:
+                    root = parents[root]
+                totals[root] = totals.get(root, 0) + n
+            if not totals:
+                raise PageError("no meeting has a sector")
+            with_children = {pk for pk, parent in parents.items() if parent is None} & set(parents.values())
+            candidates = {pk: n for pk, n in totals.items() if pk in with_children} or totals
+            return Sector.objects.get(pk=max(candidates, key=lambda pk: (candidates[pk], -pk)))
+
+        return self._once("sector", busiest)
+
+    def meeting(self) -> int:
+        """A well-documented meeting: the latest with a commitment and a source article."""
+
+        def latest():
+            pk = (
+                Commitment.objects.filter(meeting__articles__isnull=False)
+                .order_by("-meeting_id")
+                .values_list("meeting_id", flat=True)
+                .first()
+            )
+            pk = pk or Meeting.objects.order_by("-id").values_list("id", flat=True).first()
+            if pk is None:
+                raise PageError("no meeting")
+            return pk
+
+        return self._once("meeting", latest)
+
+    def official(self) -> int:
+        def busiest():
+            row = Participant.objects.values("official_id").annotate(n=Count("id")).order_by("-n").first()
+            if row is None:
+                raise PageError("no participant")
+            return row["official_id"]
+
+        return self._once("official", busiest)
+
+    def export_start(self) -> dt.date:
+        """The start date that selects about EXPORT_ROWS of the latest meetings."""
+
+        def start():
+            days = Meeting.objects.order_by("-held_on").values_list("held_on", flat=True)
+            return days[EXPORT_ROWS - 1 : EXPORT_ROWS].first() or days.last() or timezone.localdate()
+
+        return self._once("export_start", start)
+
+
+def last_two_years() -> str:
+    year = timezone.localdate().year
+    return f"start={year - 2}-01-01&end={year - 1}-12-31"
+
+
+PAGES: dict[str, Callable[[Targets], str]] = {
+    "overview": lambda t: reverse("relations:overview"),
+    "country": lambda t: reverse("relations:country-detail", args=[t.partner()]),
+    "meetings-sector-dates": lambda t: (
+        f"{reverse('relations:meeting-list')}?sector={t.parent_sector().slug}&{last_two_years()}"
+    ),
+    "meetings-search": lambda t: f"{reverse('relations:meeting-list')}?q={t.search}",
+    "export-csv-10k": lambda t: f"{reverse('relations:meeting-export')}?start={t.export_start():%Y-%m-%d}",
+    "meeting": lambda t: reverse("relations:meeting-detail", args=[t.meeting()]),
+    "admin-changelist": lambda t: reverse("admin:relations_meeting_changelist"),
+    "admin-changelist-filtered": lambda t: (
+        f"{reverse('admin:relations_meeting_changelist')}?kind__exact={Meeting.Kind.BILATERAL_MEETING}"
+        f"&countries__country__code__exact={t.partner()}"
+    ),
+    "admin-change": lambda t: reverse("admin:relations_meeting_change", args=[t.meeting()]),
+    # Not among the issue's targets, measured on request.
+    "countries": lambda t: reverse("relations:country-list"),
+    "sector": lambda t: reverse("relations:sector-detail", args=[t.parent_sector().slug]),
+    "official": lambda t: reverse("relations:official-detail", args=[t.official()]),
+}
+DEFAULT_PAGES = list(PAGES)[:9]
+
+
+# --- Measuring ---------------------------------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest sample at or above `fraction` of them."""
+    ordered = sorted(samples)
+    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
+
+
+def fetch(client: Client, url: str) -> int:
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    if response.status_code != 200:
+        location = f" to {response['Location']}" if response.has_header("Location") else ""
+        raise PageError(f"HTTP {response.status_code}{location}")
+    return len(body)
+
+
+def floor_ms(statements: list[str], repeats: int, using: str) -> float:
+    """Median over `repeats` of the time to run the statements, rows fetched, on a raw DB-API cursor."""
+    connection = connections[using]
+    connection.ensure_connection()
+    totals = []
+    with closing(connection.connection.cursor()) as cursor:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            totals.append(time.perf_counter() - started)
+    return statistics.median(totals) * 1000
+
+
+def select_statements(captured: list[dict]) -> list[str]:
+    statements = []
+    for query in captured:
+        sql = DECLARE.sub("", query["sql"], count=1)
+        words = sql.lstrip("( \n").split(None, 1)
+        # Reads only: savepoints and session writes are not the page's data.
+        if words and words[0].upper() in {"SELECT", "WITH"}:
+            statements.append(sql)
+    return statements
+
+
+def measure(client: Client, name: str, url: str, *, requests: int, warmup: int, using: str) -> Result:
+    result = Result(page=name, url=url)
+    try:
+        for _ in range(warmup):
+            fetch(client, url)
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            result.bytes = fetch(client, url)
+            timings.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connections[using]) as captured:
+            fetch(client, url)
+        result.p50_ms = round(statistics.median(timings) * 1000, 1)
+        result.p95_ms = round(percentile(timings, 0.95) * 1000, 1)
+        result.queries = len(captured)
+        result.floor_ms = round(floor_ms(select_statements(captured.captured_queries), requests, using), 1)
+    except Exception as exc:  # a broken page is a row of the report, not the end of the run
+        result.error = f"{type(exc).__name__}: {exc}"[:300]
+        result.p50_ms = result.p95_ms = result.queries = result.floor_ms = None
+    return result
+
+
+def bench_user():
+    user, _ = get_user_model().objects.get_or_create(
+        username=BENCH_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+    )
+    if not (user.is_staff and user.is_superuser and user.is_active):
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.save(update_fields=["is_staff", "is_superuser", "is_active"])
+    return user
+
+
+def run(
+    pages: list[str],
+    *,
+    requests: int = 20,
+    warmup: int = 3,
+    search: str = "fisheries",
+    using: str = "default",
+    progress: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    targets = Targets(search)
+    results = []
+    # The in-process client calls itself "testserver"; the benchmark should not depend on DJANGO_ALLOWED_HOSTS.
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        client = Client()
+        client.force_login(bench_user())
+        for name in pages:
+            try:
+                url = PAGES[name](targets)
+            except Exception as exc:
+                result = Result(page=name, error=f"{type(exc).__name__}: {exc}"[:300])
+            else:
+                result = measure(client, name, url, requests=requests, warmup=warmup, using=using)
+            results.append(result)
+            if progress:
+                progress(result)
+    return results
+
+
+def as_json(results: list[Result]) -> list[dict]:
+    return [asdict(r) for r in results]
+
+
+def table(results: list[Result]) -> str:
+    def cell(value) -> str:
+        return "—" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+
+    lines = [
+        f"| {'page':<26} | {'p50 ms':>8} | {'p95 ms':>8} | {'queries':>7} | {'floor ms':>8} | {'KB':>7} |",
+        f"|{'-' * 28}|{'-' * 9}:|{'-' * 9}:|{'-' * 8}:|{'-' * 9}:|{'-' * 8}:|",
+    ]
+    for r in results:
+        kb = None if r.bytes is None else r.bytes / 1024
+        lines.append(
+            f"| {r.page:<26} | {cell(r.p50_ms):>8} | {cell(r.p95_ms):>8} | {cell(r.queries):>7} "
+            f"| {cell(r.floor_ms):>8} | {cell(kb):>7} |"
+        )
+    errors = [f"{r.page}: {r.error}" for r in results if r.error]
+    if errors:
+        lines += ["", "Errors:", *errors]
+    return "\n".join(lines)

@@ -1,0 +1,58 @@
+"""Benchmark every page on the configured database: p50/p95 server time, queries, SQL floor (docs/performance.md)."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from relations import benchmark
+from relations.models import Meeting
+
+
+class Command(BaseCommand):
+    help = "Time each page (p50, p95 over warm requests), count its queries and time its bare SQL (the floor)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=20, help="Timed requests per page (default 20).")
+        parser.add_argument("--warmup", type=int, default=3, help="Untimed requests first (default 3).")
+        parser.add_argument("--json", metavar="PATH", help="Also write the results as a JSON list to PATH.")
+        parser.add_argument(
+            "--pages",
+            nargs="+",
+            choices=list(benchmark.PAGES),
+            default=benchmark.DEFAULT_PAGES,
+            metavar="PAGE",
+            help=f"Pages to measure, among: {', '.join(benchmark.PAGES)}. Default: the first nine.",
+        )
+        parser.add_argument("--search", default="fisheries", help="The free-text query of meetings-search.")
+        parser.add_argument("--database", default="default")
+
+    def handle(self, *args, requests, warmup, json: str | None, pages, search, database, **options):
+        if requests < 1:
+            raise CommandError("--requests must be at least 1.")
+        if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.hashed_files:
+            raise CommandError("The static files manifest is missing: run `manage.py collectstatic` first.")
+        connection = connections[database]
+        self.stdout.write(
+            f"{connection.vendor} {connection.settings_dict['NAME']}: {Meeting.objects.using(database).count():,} "
+            f"meetings; {requests} timed requests per page after {warmup} warm-up; DEBUG={settings.DEBUG}"
+        )
+
+        def progress(result: benchmark.Result) -> None:
+            state = result.error or f"p50 {result.p50_ms} ms"
+            self.stderr.write(f"  {result.page}: {state}")
+
+        results = benchmark.run(
+            pages, requests=requests, warmup=warmup, search=search, using=database, progress=progress
+        )
+        self.stdout.write(benchmark.table(results))
+        if json:
+            Path(json).write_text(_dumps(benchmark.as_json(results)) + "\n", encoding="utf-8")
+            self.stdout.write(f"Wrote {json}")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
