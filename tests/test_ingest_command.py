@@ -1,0 +1,105 @@
+import io
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+import kombu.exceptions
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+
+from relations.models import Article
+from tests.ingest_samples import ENGLISH, INDONESIAN, chile_meeting, proposal
+
+SEND = "relations.tasks.extract_article_task.apply_async"
+EXTRACTOR = "relations.ingest.propose.run_extractor"
+
+
+class IngestCommandTests(TestCase):
+    def setUp(self):
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.root = Path(folder.name)
+        (self.root / "nested").mkdir()
+        (self.root / "a-english.txt").write_text(ENGLISH)
+        (self.root / "nested" / "b-indonesian.html").write_text(
+            f"<html><head><title>Dubes Chile</title></head><body><article><p>{INDONESIAN}</p></article></body></html>"
+        )
+        (self.root / "c-again.txt").write_text(ENGLISH)
+        (self.root / "notes.md").write_text("ignored")
+
+    def ingest(self, *args) -> str:
+        out = io.StringIO()
+        call_command("ingest", *args, stdout=out)
+        return out.getvalue()
+
+    def test_folder_is_stored_and_queued_with_progress_and_summary(self):
+        with mock.patch(SEND) as send:
+            output = self.ingest(str(self.root))
+        first, second = Article.objects.order_by("pk")
+        self.assertEqual(send.call_count, 2)
+        self.assertEqual(
+            output.splitlines(),
+            [
+                f"[1/3] {self.root}/a-english.txt: article #{first.pk} stored and queued.",
+                f"[2/3] {self.root}/c-again.txt: already imported as article #{first.pk} (queued).",
+                f"[3/3] {self.root}/nested/b-indonesian.html: article #{second.pk} stored and queued.",
+                "Done: 3 file(s): 2 new, 1 already imported, 0 near-duplicates, 0 refused, 2 queued, 0 pending.",
+            ],
+        )
+        self.assertEqual((second.title, second.language), ("Dubes Chile", "id"))
+
+    def test_wait_extracts_in_place(self):
+        with mock.patch(EXTRACTOR, return_value=proposal(chile_meeting())):
+            output = self.ingest(str(self.root / "a-english.txt"), "--wait", "--published", "2024-05-15")
+        article = Article.objects.get()
+        self.assertEqual((article.status, str(article.published_on)), (Article.Status.PROPOSED, "2024-05-15"))
+        self.assertIn(f"article #{article.pk} proposed: 1 meeting(s) proposed; ready for review.", output)
+
+    def test_broker_down_leaves_articles_pending_and_says_what_to_do(self):
+        refused = kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        with mock.patch(SEND, side_effect=refused):
+            output = self.ingest(str(self.root / "a-english.txt"))
+        self.assertEqual(Article.objects.get().status, Article.Status.PENDING)
+        self.assertTrue(
+            output.endswith(
+                "0 refused, 0 queued, 1 pending. 1 article(s) wait for the queue: run requeue_pending once Redis is "
+                "back.\n"
+            )
+        )
+
+    def test_pending_articles_are_retried_on_the_next_run(self):
+        refused = kombu.exceptions.OperationalError("Connection refused.")
+        with mock.patch(SEND, side_effect=refused):
+            self.ingest(str(self.root / "a-english.txt"))
+        with mock.patch(SEND) as send:
+            output = self.ingest(str(self.root / "nested"))
+        self.assertEqual(send.call_count, 2)
+        self.assertTrue(output.startswith("Earlier pending articles: 1 queued, 0 still pending.\n"))
+
+    def test_refused_file_is_reported_and_the_command_fails(self):
+        (self.root / "photo.txt").write_bytes(b"\x89PNG\x00\x00" * 50)
+        out = io.StringIO()
+        with mock.patch(SEND), self.assertRaisesMessage(CommandError, "1 file(s) could not be imported."):
+            call_command("ingest", str(self.root / "photo.txt"), stdout=out)
+        self.assertIn("photo.txt: refused: This file is not text", out.getvalue())
+        self.assertEqual(Article.objects.count(), 0)
+
+
+class RequeuePendingCommandTests(TestCase):
+    def test_queues_pending_articles(self):
+        Article.objects.create(text=ENGLISH)
+        out = io.StringIO()
+        with mock.patch(SEND) as send:
+            call_command("requeue_pending", stdout=out)
+        send.assert_called_once()
+        self.assertEqual(out.getvalue(), "Queued 1 article(s); 0 still pending.\n")
+
+    def test_fails_while_the_broker_is_down(self):
+        Article.objects.create(text=ENGLISH)
+        with (
+            mock.patch(SEND, side_effect=kombu.exceptions.OperationalError("refused")),
+            self.assertRaisesMessage(
+                CommandError, "The task queue (Redis) cannot be reached; run this again once it is back."
+            ),
+        ):
+            call_command("requeue_pending", stdout=io.StringIO())
