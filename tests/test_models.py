@@ -1,0 +1,260 @@
+"""Every rule of the domain is refused by the database and explained by validation, one test per rule."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.test import TestCase
+
+from relations.models import (
+    Article,
+    Commitment,
+    Country,
+    CountryAlias,
+    Meeting,
+    MeetingCountry,
+    MeetingSector,
+    Official,
+    Organization,
+    Participant,
+    Position,
+    Sector,
+)
+from tests.factories import (
+    make_article,
+    make_country,
+    make_meeting,
+    make_official,
+    make_participant,
+    make_position,
+    make_sector,
+)
+
+
+class ConstraintTestCase(TestCase):
+    def assertRejected(self, instance, message: str) -> None:
+        """validate_constraints() names the rule with exactly `message`, and the database refuses the row."""
+        with self.assertRaises(ValidationError) as caught:
+            instance.validate_constraints()
+        self.assertEqual(caught.exception.messages, [message])
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            instance.save()
+
+    def assertCleanFails(self, instance, field: str, message: str) -> None:
+        with self.assertRaises(ValidationError) as caught:
+            instance.full_clean()
+        self.assertIn(message, caught.exception.message_dict[field])
+
+
+class CountryConstraintTests(ConstraintTestCase):
+    def test_code_must_be_two_capital_letters(self):
+        message = "The country code must be two capital letters (ISO 3166-1 alpha-2)."
+        self.assertRejected(Country(code="pe", alpha3="PER", name_en="Peru", name_id="Peru"), message)
+
+    def test_code_must_be_letters(self):
+        message = "The country code must be two capital letters (ISO 3166-1 alpha-2)."
+        self.assertRejected(Country(code="P1", alpha3="PE1", name_en="Peru", name_id="Peru"), message)
+
+    def test_alpha3_is_unique(self):
+        make_country(code="PE")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Country.objects.create(code="PF", alpha3="PEX", name_en="Other", name_id="Other")
+
+    def test_alias_is_unique_per_country_and_language(self):
+        peru = make_country(code="PE")
+        CountryAlias.objects.create(country=peru, alias="Peruvian", language="en")
+        duplicate = CountryAlias(country=peru, alias="Peruvian", language="en", kind=CountryAlias.Kind.DEMONYM)
+        self.assertRejected(duplicate, "This country already has this alias in this language.")
+
+    def test_same_alias_in_another_language_is_allowed(self):
+        peru = make_country(code="PE")
+        CountryAlias.objects.create(country=peru, alias="Peru", language="en")
+        other = CountryAlias(country=peru, alias="Peru", language="id")
+        other.validate_constraints()
+        other.save()
+        self.assertEqual(peru.aliases.count(), 2)
+
+
+class OrganizationConstraintTests(ConstraintTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.indonesia = make_country(code="ID")
+
+    def test_name_is_unique_per_country(self):
+        Organization.objects.create(name="Kementerian Pertahanan", country=self.indonesia)
+        self.assertRejected(
+            Organization(name="Kementerian Pertahanan", country=self.indonesia),
+            "This country already has an organization with this name.",
+        )
+
+    def test_international_body_name_is_unique(self):
+        Organization.objects.create(name="APEC", kind=Organization.Kind.INTERNATIONAL_BODY)
+        self.assertRejected(Organization(name="APEC"), "An international body with this name already exists.")
+
+    def test_cannot_be_its_own_parent(self):
+        ministry = Organization.objects.create(name="Kementerian Pertahanan", country=self.indonesia)
+        ministry.parent_id = ministry.pk
+        self.assertRejected(ministry, "An organization cannot be its own parent.")
+
+
+class OfficialAndPositionConstraintTests(ConstraintTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.official = make_official(full_name="Muhammad Herindra")
+
+    def test_official_name_is_unique_per_country(self):
+        self.assertRejected(
+            Official(full_name="Muhammad Herindra", country=self.official.country),
+            "This country already has an official with this name.",
+        )
+
+    def test_position_ends_after_it_starts(self):
+        position = Position(
+            official=self.official,
+            title_en="Deputy Minister of Defence",
+            title_id="Wakil Menteri Pertahanan",
+            started_on=dt.date(2024, 10, 20),
+            ended_on=dt.date(2020, 12, 23),
+        )
+        self.assertRejected(position, "A position cannot end before it starts.")
+
+    def test_position_end_before_start_fails_clean_on_the_end_date(self):
+        position = Position(
+            official=self.official,
+            title_en="Deputy Minister of Defence",
+            title_id="Wakil Menteri Pertahanan",
+            started_on=dt.date(2024, 10, 20),
+            ended_on=dt.date(2020, 12, 23),
+        )
+        self.assertCleanFails(position, "ended_on", "A position cannot end before it starts.")
+
+    def test_position_rank_runs_from_1_to_9(self):
+        position = Position(official=self.official, title_en="Staff", title_id="Staf", rank=10)
+        self.assertRejected(position, "Seniority runs from 1 to 9.")
+
+    def test_position_is_unique_per_official_title_and_start(self):
+        make_position(official=self.official, title_en="Deputy Minister of Defence", started_on=dt.date(2020, 12, 23))
+        duplicate = Position(
+            official=self.official,
+            title_en="Deputy Minister of Defence",
+            title_id="Wamenhan",
+            started_on=dt.date(2020, 12, 23),
+        )
+        self.assertRejected(duplicate, "This official already has this title from this date.")
+
+    def test_held_on_finds_the_holder_of_the_day(self):
+        post = make_position(official=self.official, started_on=dt.date(2020, 12, 23), ended_on=dt.date(2024, 10, 20))
+        self.assertEqual(list(Position.objects.held_on(dt.date(2024, 10, 4))), [post])
+        self.assertEqual(list(Position.objects.held_on(dt.date(2024, 10, 21))), [])
+
+
+class SectorConstraintTests(ConstraintTestCase):
+    def test_cannot_be_its_own_parent(self):
+        sector = make_sector(slug="defence")
+        sector.parent_id = sector.pk
+        self.assertRejected(sector, "A sector cannot be its own parent.")
+
+    def test_cannot_be_its_own_ancestor(self):
+        defence = make_sector(slug="defence")
+        industry = make_sector(slug="defence_industry", parent=defence)
+        defence.parent = industry
+        self.assertCleanFails(defence, "parent", "A sector cannot be its own ancestor.")
+
+    def test_slug_is_unique(self):
+        make_sector(slug="defence")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Sector.objects.create(slug="defence", name_en="Defence", name_id="Pertahanan")
+
+
+class MeetingConstraintTests(ConstraintTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.meeting = make_meeting(host="ID", partners=("PE",))
+
+    def test_date_after_1900(self):
+        self.assertRejected(
+            Meeting(held_on=dt.date(1899, 12, 31), title="Too early"), "A meeting date must be after 1900."
+        )
+
+    def test_host_cannot_also_be_a_partner(self):
+        side = MeetingCountry(meeting=self.meeting, country=Country.objects.get(code="ID"))
+        self.assertRejected(side, "A country can take only one side of a meeting: host or partner.")
+
+    def test_one_host_per_meeting(self):
+        side = MeetingCountry(meeting=self.meeting, country=make_country(code="JP"), role=MeetingCountry.Role.HOST)
+        side.held_on = self.meeting.held_on
+        self.assertRejected(side, "A meeting has at most one host country.")
+
+    def test_neutral_ground_has_no_host(self):
+        meeting = make_meeting(host=None, partners=("ID", "PE"))
+        self.assertIsNone(meeting.host_country)
+        self.assertEqual([c.code for c in meeting.partner_countries], ["ID", "PE"])
+
+    def test_side_copies_the_meeting_date(self):
+        self.meeting.held_on = dt.date(2024, 10, 5)
+        self.meeting.save()
+        self.assertEqual(set(self.meeting.countries.values_list("held_on", flat=True)), {dt.date(2024, 10, 5)})
+
+    def test_official_takes_part_once(self):
+        participant = make_participant(meeting=self.meeting)
+        duplicate = Participant(meeting=self.meeting, official=participant.official, side=participant.side)
+        self.assertRejected(duplicate, "This official is already a participant of this meeting.")
+
+    def test_participant_position_belongs_to_the_official(self):
+        someone_else = make_position()
+        participant = Participant(
+            meeting=self.meeting, official=make_official(), position=someone_else, side=someone_else.official.country
+        )
+        self.assertCleanFails(participant, "position", "This position belongs to another official.")
+
+    def test_sector_linked_once(self):
+        defence = make_sector(slug="defence")
+        MeetingSector.objects.create(meeting=self.meeting, sector=defence, evidence="About defence.")
+        duplicate = MeetingSector(meeting=self.meeting, sector=defence, evidence="Again.")
+        self.assertRejected(duplicate, "This sector is already linked to this meeting.")
+
+
+class ArticleConstraintTests(ConstraintTestCase):
+    def test_same_text_twice_is_one_article(self):
+        make_article(text="Jakarta, Senin (6/1). Kedua menteri bertemu.")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Article.objects.create(text="Jakarta, Senin (6/1). Kedua menteri bertemu.\n\n")
+
+    def test_text_is_required(self):
+        self.assertCleanFails(Article(text="  \n "), "text", "An article needs its text.")
+
+
+class CommitmentConstraintTests(ConstraintTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.meeting = make_meeting(held_on=dt.date(2024, 10, 4))
+        cls.later = make_meeting(held_on=dt.date(2024, 11, 15))
+
+    def test_not_fulfilled_by_its_own_meeting(self):
+        commitment = Commitment(
+            meeting=self.meeting,
+            description="Attend the APEC leaders' meeting.",
+            status=Commitment.Status.FULFILLED,
+            fulfilled_by=self.meeting,
+        )
+        self.assertRejected(commitment, "A commitment is fulfilled by a later meeting, not by its own.")
+
+    def test_only_fulfilled_commitment_names_a_fulfilling_meeting(self):
+        commitment = Commitment(
+            meeting=self.meeting,
+            description="Attend the APEC leaders' meeting.",
+            status=Commitment.Status.OPEN,
+            fulfilled_by=self.later,
+        )
+        self.assertRejected(commitment, "Only a fulfilled commitment names the meeting that fulfilled it.")
+
+    def test_fulfilled_by_a_later_meeting_is_accepted(self):
+        commitment = Commitment(
+            meeting=self.meeting,
+            description="Attend the APEC leaders' meeting.",
+            status=Commitment.Status.FULFILLED,
+            fulfilled_by=self.later,
+        )
+        commitment.full_clean()
+        commitment.save()
+        self.assertEqual(list(self.later.fulfilled_commitments.all()), [commitment])
