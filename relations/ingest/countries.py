@@ -1,0 +1,82 @@
+"""Countries and places named in a text, and which of them take a side in a meeting.
+
+A country is a side when the text ties it to the meeting: an official of it, a pair ("Indonesia dan Peru",
+"Japan-Philippines", "between Indonesia and Denmark"), or a word that makes it a party ("dengan Brunei",
+"Delegasi ... Rusia", "visit to Indonesia"). A country only named as a topic ("the situation in Afghanistan") or
+as the host of a summit the meeting was held at is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from relations.ingest import gazetteer
+from relations.ingest.text import Document, Match, Sentence
+
+PAIR_GAP_RE = re.compile(r"\s*(?:,\s*|,?\s*(?:dan|and|&|serta|with|dengan)\s+|\s*[-–—/]\s*)\s*")
+PARTY_BEFORE = frozenset({"dengan", "with", "delegasi", "delegation", "counterpart", "dubes", "kedubes", "embassy"})
+VISIT_BEFORE = frozenset({"ke", "to", "visiting", "visited", "visit", "mengunjungi"})
+TOPIC_BEFORE = frozenset({"in", "di", "about", "on", "regarding", "tentang", "mengenai", "soal", "isu", "situasi"})
+DELEGATION_RE = re.compile(r"\b(delegasi|delegation)\b", re.IGNORECASE)
+TO_ATTEND_RE = re.compile(r"^\W*(?:\w+\W+){0,2}(to attend|untuk menghadiri|guna menghadiri|for the)\b", re.IGNORECASE)
+
+
+def find_countries(doc: Document, language: str) -> list[Match]:
+    return gazetteer.country_matcher(language).find_all(doc)
+
+
+def find_places(doc: Document) -> list[Match]:
+    return gazetteer.place_matcher().find_all(doc)
+
+
+def is_visit_destination(doc: Document, mention: Match) -> bool:
+    """ "visit to Indonesia", "berkunjung ke Malaysia": the country hosts, unless it only hosts an event attended."""
+    tokens = doc.tokens
+    previous = [t.key for t in tokens[max(0, mention.first - 2) : mention.first]]
+    if not previous or previous[-1] not in VISIT_BEFORE:
+        return False
+    if previous[-1] == "to" and (len(previous) < 2 or previous[-2] not in ("visit", "trip", "travel", "came", "flew")):
+        return False
+    return not TO_ATTEND_RE.match(doc.text[mention.end : mention.end + 60])
+
+
+def is_event_venue(doc: Document, mention: Match) -> bool:
+    """ "visiting Laos to attend the ADMM-Plus": the country is where a multilateral event took place."""
+    previous = doc.tokens[mention.first - 1].key if mention.first else ""
+    return previous in VISIT_BEFORE and bool(TO_ATTEND_RE.match(doc.text[mention.end : mention.end + 60]))
+
+
+def sides_in_sentence(doc: Document, sentence: Sentence, mentions: list[Match]) -> dict[str, int]:
+    """Countries this sentence makes parties to a meeting, with the offset of the evidence."""
+    inside = [m for m in mentions if sentence.first_token <= m.first < sentence.last_token]
+    sides: dict[str, int] = {}
+    tokens = doc.tokens
+    for index, mention in enumerate(inside):
+        code = mention.value.code
+        if is_event_venue(doc, mention):
+            continue
+        before = [t.key for t in tokens[max(sentence.first_token, mention.first - 3) : mention.first]]
+        after = tokens[mention.last].key if mention.last < sentence.last_token else ""
+        party = bool(set(before) & PARTY_BEFORE) or after in ("delegation", "delegasi", "counterpart", "side")
+        party = party or is_visit_destination(doc, mention)
+        if not party:
+            clause_start = max(doc.text.rfind(",", sentence.start, mention.start), sentence.start)
+            party = bool(DELEGATION_RE.search(doc.text, clause_start, mention.start)) and mention.first - 14 < _first(
+                doc, DELEGATION_RE, clause_start, mention.start
+            )
+        for other in (inside[index - 1] if index else None, inside[index + 1] if index + 1 < len(inside) else None):
+            if other is None or other.value.code == code:
+                continue
+            left, right = (other, mention) if other.start < mention.start else (mention, other)
+            if PAIR_GAP_RE.fullmatch(doc.text[left.end : right.start]) and not (
+                before and before[-1] in TOPIC_BEFORE and left is mention
+            ):
+                party = True
+        if party:
+            sides.setdefault(code, mention.start)
+    return sides
+
+
+def _first(doc: Document, pattern: re.Pattern, start: int, end: int) -> int:
+    match = pattern.search(doc.text, start, end)
+    return doc.token_index_at(match.start()) if match else -(10**9)

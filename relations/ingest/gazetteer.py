@@ -1,0 +1,208 @@
+"""The word lists the extractors look up, loaded once per process: countries and sectors from the database (what
+editors maintain in admin), titles, honorifics, meeting-kind cues and places from `relations/data/`.
+
+A fresh checkout has no tables yet (the scorer runs `manage.py extract` that way): the country and sector lists are
+then generated from the same sources the reference fixture is built from, so the answers are the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from relations.ingest.text import ANY_CASE, CAPITALIZED, EXACT, PhraseMatcher
+
+logger = logging.getLogger(__name__)
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Country names that are also common words or given names in this kind of text.
+AMBIGUOUS_NAMES = frozenset({"jordan", "georgia", "chad", "guinea", "niger", "mali", "turkey", "man", "jersey"})
+
+
+@dataclass(frozen=True, slots=True)
+class CountryName:
+    code: str
+    kind: str  # name | abbreviation | demonym
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    title_en: str
+    rank: int
+    kind: str  # title | spokesperson
+
+
+@dataclass(frozen=True, slots=True)
+class SectorTerms:
+    slug: str
+    keywords: tuple[str, ...]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def _is_abbreviation(word: str) -> bool:
+    letters = word.replace(".", "")
+    return letters.isupper() and len(letters) <= 6
+
+
+def _policy(word: str) -> str:
+    return EXACT if _is_abbreviation(word) and " " not in word else CAPITALIZED
+
+
+def _country_rows_from_database() -> list[tuple[str, str, str, str]] | None:
+    from django.db import DatabaseError
+
+    from relations.models import Country, CountryAlias
+
+    try:
+        countries = list(Country.objects.values_list("code", "name_en", "name_id"))
+        aliases = list(CountryAlias.objects.values_list("country_id", "alias", "language", "kind"))
+    except (DatabaseError, AssertionError) as exc:  # AssertionError: tests that forbid queries
+        logger.debug("No country table (%s); using the generated gazetteer.", exc)
+        return None
+    if not countries:
+        return None
+    rows = [(code, name, "en", "name") for code, name, _ in countries]
+    rows += [(code, name, "id", "name") for code, _, name in countries]
+    return rows + aliases
+
+
+def _country_rows_generated() -> list[tuple[str, str, str, str]]:
+    from relations import reference
+
+    countries = reference.countries()
+    rows = [(c.code, c.name_en, "en", "name") for c in countries] + [
+        (c.code, c.name_id, "id", "name") for c in countries
+    ]
+    rows += [(a.country.code, a.alias, a.language, a.kind) for a in reference.country_aliases(countries)]
+    return rows
+
+
+@lru_cache(maxsize=2)
+def country_matcher(language: str) -> PhraseMatcher:
+    """Names, abbreviations and demonyms of every country; abbreviations only of the text's language."""
+    rows = _country_rows_from_database() or _country_rows_generated()
+    entries = []
+    for code, alias, alias_language, kind in rows:
+        for variant in _name_variants(alias, alias_language):
+            if variant.lower() in AMBIGUOUS_NAMES:
+                continue
+            abbreviation = _is_abbreviation(variant) and " " not in variant
+            if abbreviation and alias_language != language:
+                continue
+            entries.append((variant, CountryName(code, "abbreviation" if abbreviation else kind), _policy(variant)))
+    return PhraseMatcher(entries)
+
+
+def _name_variants(alias: str, language: str) -> list[str]:
+    """ "Myanmar (Burma)" gives both names; a country name gives its "Republic of"/"Republik" forms too."""
+    names = [part.strip() for part in re.split(r"[()]", alias) if part.strip()]
+    if "," in alias:  # pycountry's "Korea, Republic of"
+        names = [alias.split(",")[0].strip()] if "Republic" not in alias else []
+    out = list(names)
+    if language == "id" and names:
+        out += [f"Republik {names[0]}", f"Kerajaan {names[0]}"]
+    return out
+
+
+@lru_cache(maxsize=1)
+def place_matcher() -> PhraseMatcher:
+    """Capitals and other cities that tell which country a meeting was held in."""
+    return PhraseMatcher((row["place"], row["code"], CAPITALIZED) for row in _rows("places.csv"))
+
+
+@lru_cache(maxsize=1)
+def title_matcher() -> PhraseMatcher:
+    entries = []
+    for row in _rows("titles.csv"):
+        if row["kind"] in ("title", "spokesperson"):
+            term = row["term"]
+            policy = EXACT if _is_abbreviation(term) and " " not in term else ANY_CASE
+            entries.append((term, Title(row["title_en"], int(row["rank"] or 5), row["kind"]), policy))
+    return PhraseMatcher(entries)
+
+
+@lru_cache(maxsize=1)
+def honorific_matcher() -> PhraseMatcher:
+    return PhraseMatcher(
+        (row["term"], row["term"], _policy(row["term"])) for row in _rows("titles.csv") if row["kind"] == "honorific"
+    )
+
+
+@lru_cache(maxsize=1)
+def title_words() -> frozenset[str]:
+    """Every word of every title: what may continue a title before the name starts ("for Maritime Affairs")."""
+    from relations.ingest.text import phrase_key
+
+    words = set()
+    for row in _rows("titles.csv"):
+        if row["kind"] != "honorific":
+            words.update(phrase_key(row["term"]))
+            words.update(phrase_key(row["title_en"]))
+    for row in _rows("organizations.csv"):
+        words.update(phrase_key(row["name"]))
+        words.update(phrase_key(row["name_en"]))
+        words.update(phrase_key(row["abbreviation"]))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=2)
+def kind_matcher() -> PhraseMatcher:
+    return PhraseMatcher(
+        (row["cue"], (row["kind"], int(row["tier"])), _policy(row["cue"]) if _is_abbreviation(row["cue"]) else ANY_CASE)
+        for row in _rows("kinds.csv")
+    )
+
+
+def _spelling_variants(keyword: str) -> set[str]:
+    """British and American spellings and the joined Indonesian "kerjasama", so editors need not list each."""
+    variants = {keyword}
+    for a, b in (("defence", "defense"), ("isation", "ization"), ("kerja sama", "kerjasama"), ("ise ", "ize ")):
+        for v in list(variants):
+            variants.add(v.replace(a, b))
+            variants.add(v.replace(b, a))
+    return variants
+
+
+def _sector_rows_from_database() -> list[tuple[str, list[str]]] | None:
+    from django.db import DatabaseError
+
+    from relations.models import Sector
+
+    try:
+        sectors = list(Sector.objects.all())
+    except (DatabaseError, AssertionError):
+        return None
+    if not sectors:
+        return None
+    return [(s.slug, s.keywords("en") + s.keywords("id")) for s in sectors]
+
+
+def _sector_rows_generated() -> list[tuple[str, list[str]]]:
+    from relations import reference
+
+    return [(s.slug, s.keywords("en") + s.keywords("id")) for s in reference.sectors()]
+
+
+@lru_cache(maxsize=1)
+def sector_matcher() -> PhraseMatcher:
+    rows = _sector_rows_from_database() or _sector_rows_generated()
+    entries = []
+    for slug, keywords in rows:
+        for keyword in keywords:
+            for variant in _spelling_variants(keyword.strip()):
+                entries.append((variant, slug, CAPITALIZED if _is_abbreviation(variant) else ANY_CASE))
+    return PhraseMatcher(entries)
+
+
+def clear_caches() -> None:
+    """Forget loaded lists, e.g. after editors changed countries or sectors (tests call this too)."""
+    for loader in (country_matcher, place_matcher, title_matcher, honorific_matcher, title_words, kind_matcher):
+        loader.cache_clear()
+    sector_matcher.cache_clear()

@@ -1,0 +1,270 @@
+"""Which meetings a text reports: between which countries, who hosted, when, held or planned, who took part.
+
+Sentences with a meeting cue ("kunjungan kehormatan", "held a meeting", "menerima") are read for the sides they name
+(countries.sides_in_sentence). When the home country takes part, each other country is its own meeting (a
+minister receiving three ambassadors in one day is three meetings); otherwise the sides met together, e.g. two
+foreign ministers on the sidelines of a summit. The host is the receiving side: the country visited, the venue's
+country, the side that "received" or "hosted"; a venue in a third country means neutral ground (no host).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from relations.ingest import dates as dates_module
+from relations.ingest.countries import is_event_venue, is_visit_destination, sides_in_sentence
+from relations.ingest.kinds import KindCue
+from relations.ingest.people import Person
+from relations.ingest.text import Document, Match, Sentence
+
+MEETING_VERB_RE = re.compile(
+    r"\b(menerima|menyambut|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|welcomed|"
+    r"hosted|hosts|met|meets|meeting|talks|visit|visited|visiting|called on)\b",
+    re.IGNORECASE,
+)
+RECEIVING_RE = re.compile(r"\b(menerima|menyambut|menjamu|received|receives|welcomed|welcomes|hosted|hosts)\b", re.I)
+OBJECT_RE = re.compile(r"\b(met with|met|bertemu dengan|bertemu|held talks with|meeting with|where he met)\b", re.I)
+PLANNED_RE = re.compile(
+    r"\b(akan|dijadwalkan|rencananya|direncanakan|berencana|will|is scheduled|are scheduled|is expected to|"
+    r"are expected to|plans to|is set to|upcoming)\b",
+    re.IGNORECASE,
+)
+SAME_DAY_RE = re.compile(r"\b(hari yang sama|same day|usai|setelah|kemudian|afterwards|later that day)\b", re.I)
+VENUE_RE = re.compile(
+    r"\b(?:di|in|at)\s+((?:(?:the|ruang|gedung|kantor)\s+)?[A-Z][\w'’.-]*(?:(?:,\s*|\s+(?:of|the|dan|and)\s+|\s+)"
+    r"[A-Z][\w'’.-]*){0,9})"
+)
+
+
+@dataclass
+class MeetingDraft:
+    sides: list[str]
+    anchors: list[int]  # sentence indexes that report this meeting
+    segment: list[int] = field(default_factory=list)  # sentences whose facts belong to it
+    host: str | None = None
+    partners: list[str] = field(default_factory=list)
+    status: str = "held"
+    date: dates_module.DateMention | None = None
+    date_value: dt.date | None = None
+    date_precision: str | None = None
+    place: str | None = None
+    place_span: list[int] | None = None
+    people: list[Person] = field(default_factory=list)
+
+
+def meeting_sentences(doc: Document, cues: list[KindCue]) -> list[Sentence]:
+    cued = {c.sentence for c in cues}
+    return [s for s in doc.sentences if s.index in cued or MEETING_VERB_RE.search(s.text)]
+
+
+def draft_meetings(
+    doc: Document,
+    home: str,
+    countries: list[Match],
+    people: list[Person],
+    cues: list[KindCue],
+) -> list[MeetingDraft]:
+    """Meetings by their sides, each with the sentences that report it; not yet dated or hosted."""
+    sentences = meeting_sentences(doc, cues)
+    per_sentence: dict[int, dict[str, int]] = {}
+    for sentence in sentences:
+        sides = sides_in_sentence(doc, sentence, countries)
+        for person in people:
+            if person.sentence == sentence.index and person.country_explicit and person.kind == "title":
+                sides.setdefault(person.country, person.start)
+                if person.posted_to == home:
+                    sides.setdefault(home, person.start)
+        if sides:
+            per_sentence[sentence.index] = sides
+    foreign_order: list[str] = []
+    for index in sorted(per_sentence):
+        for code in sorted(per_sentence[index], key=per_sentence[index].get):
+            if code != home and code not in foreign_order:
+                foreign_order.append(code)
+    if not foreign_order:
+        fallback = _most_mentioned_foreign(doc, countries, home)
+        unplaced = [p for p in people if p.country is None and p.kind == "title" and p.name]
+        if fallback and unplaced and sentences:
+            anchors = [s.index for s in sentences]
+            return [MeetingDraft(sides=[home, fallback], anchors=anchors)]
+        return []
+    home_takes_part = any(home in sides for sides in per_sentence.values()) or any(
+        p.country is None and p.kind == "title" and p.name for p in people
+    )
+    if not home_takes_part:
+        anchors = sorted(per_sentence)
+        return [MeetingDraft(sides=foreign_order, anchors=anchors)]
+    drafts = []
+    for code in foreign_order:
+        anchors = [i for i, sides in sorted(per_sentence.items()) if code in sides]
+        drafts.append(MeetingDraft(sides=[home, code], anchors=anchors))
+    return drafts
+
+
+def _most_mentioned_foreign(doc: Document, countries: list[Match], home: str) -> str | None:
+    counts: dict[str, int] = {}
+    for mention in countries:
+        if mention.value.code != home and not is_event_venue(doc, mention):
+            counts[mention.value.code] = counts.get(mention.value.code, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def assign_segments(doc: Document, drafts: list[MeetingDraft]) -> None:
+    """Each sentence belongs to the meeting reported last before it (the first meeting owns the lead)."""
+    if not drafts:
+        return
+    if len(drafts) == 1:
+        drafts[0].segment = [s.index for s in doc.sentences]
+        return
+    starts = sorted((d.anchors[0], n) for n, d in enumerate(drafts))
+    anchored = {i for d in drafts for i in d.anchors}
+    for sentence in doc.sentences:
+        owner = starts[0][1]
+        for start, n in starts:
+            if start <= sentence.index:
+                owner = n
+        if sentence.index in anchored:
+            for draft in drafts:
+                if sentence.index in draft.anchors:
+                    draft.segment.append(sentence.index)
+        else:
+            drafts[owner].segment.append(sentence.index)
+
+
+def date_meeting(
+    doc: Document,
+    draft: MeetingDraft,
+    mentions: list[dates_module.DateMention],
+    published: dt.date | None,
+    reference: dt.date | None,
+    cued_sentences: set[int],
+) -> None:
+    """The date written in the sentences that report the meeting, else in the other meeting sentences of its part."""
+    by_sentence: dict[int, list[dates_module.DateMention]] = {}
+    for mention in mentions:
+        by_sentence.setdefault(doc.sentence_at(mention.start).index, []).append(mention)
+    order = list(draft.anchors) + [i for i in draft.segment if i in cued_sentences and i not in draft.anchors]
+    chosen = None
+    for index in order:
+        usable = [m for m in by_sentence.get(index, []) if m.precision == "day" or m.is_bare_weekday or m.relative]
+        if usable:
+            chosen = usable[0]
+            break
+    main = doc.sentences[doc.sentence_at(chosen.start).index] if chosen else doc.sentences[draft.anchors[0]]
+    draft.status = "planned" if PLANNED_RE.search(main.text) else "held"
+    if chosen is None:
+        return
+    value = chosen.resolved
+    if chosen.is_bare_weekday:
+        value = dates_module.resolve_weekday(chosen, mentions, published, reference, future=draft.status == "planned")
+    draft.date, draft.date_value, draft.date_precision = chosen, value, "day" if value else None
+    if value and (published or reference) and value > (published or reference) and draft.status == "held":
+        draft.status = "planned" if published else draft.status
+
+
+def inherit_dates(doc: Document, drafts: list[MeetingDraft]) -> None:
+    """ "Usai menerima Dubes Malaysia ...", "pada hari yang sama": an undated later meeting shares the first's day."""
+    first = next((d for d in drafts if d.date_value), None)
+    if first is None:
+        return
+    for draft in drafts:
+        if draft.date_value is None:
+            text = " ".join(doc.sentences[i].text for i in draft.anchors[:2])
+            if draft.status == "held" or SAME_DAY_RE.search(text):
+                draft.date_value, draft.date_precision = first.date_value, first.date_precision
+
+
+def host_meeting(doc: Document, draft: MeetingDraft, home: str, countries: list[Match], places: list[Match]) -> None:
+    sides = set(draft.sides)
+    anchor_set = set(draft.anchors)
+    in_anchors = [m for m in countries if doc.sentence_of_token[m.first] in anchor_set]
+    visited = [m.value.code for m in in_anchors if is_visit_destination(doc, m) and m.value.code in sides]
+    venue_codes, place, span = _venue(doc, draft, countries, places)
+    receiver = _receiving_side(doc, draft)
+    third_country = next((m.value.code for m in in_anchors if is_event_venue(doc, m)), None)
+    if visited:
+        host = visited[0]
+    elif venue_codes and venue_codes[0] in sides:
+        host = venue_codes[0]
+    elif receiver in sides:
+        host = receiver
+    elif (venue_codes and venue_codes[0] not in sides) or third_country:
+        host = None
+    else:
+        host = home if home in sides else None
+    draft.host = host
+    draft.partners = [c for c in draft.sides if c != host]
+    draft.place, draft.place_span = place, span
+
+
+def _venue(doc: Document, draft: MeetingDraft, countries: list[Match], places: list[Match]):
+    for index in draft.anchors:
+        sentence = doc.sentences[index]
+        for match in VENUE_RE.finditer(sentence.text):
+            start, end = sentence.start + match.start(1), sentence.start + match.end(1)
+            codes = [p.value for p in places if start <= p.start < end]
+            codes += [c.value.code for c in countries if start <= c.start < end]
+            if codes:
+                return codes, doc.text[start:end].rstrip(" ,."), [start, end]
+    return [], None, None
+
+
+def _receiving_side(doc: Document, draft: MeetingDraft) -> str | None:
+    for index in draft.anchors:
+        sentence = doc.sentences[index]
+        verb = RECEIVING_RE.search(sentence.text)
+        if not verb:
+            continue
+        subject = [p for p in draft.people if p.sentence == index and p.start < sentence.start + verb.start()]
+        if subject and subject[-1].country:
+            return subject[-1].country
+    return None
+
+
+def place_people(doc: Document, draft: MeetingDraft, people: list[Person], cued: set[int]) -> None:
+    """The officials named in the meeting's sentences, each given a side when the title did not say."""
+    segment = set(draft.segment)
+    chosen = []
+    for person in people:
+        if person.kind != "title" or person.name is None:
+            continue
+        in_meeting = person.sentence in draft.anchors or (
+            person.sentence in segment and (person.sentence in cued or person.role == "accompanying")
+        )
+        if not in_meeting:
+            continue
+        if person.country_explicit and person.country not in draft.sides:
+            continue
+        chosen.append(person)
+    draft.people = chosen
+
+
+def settle_sides_of_people(doc: Document, draft: MeetingDraft, home: str, language: str) -> None:
+    """Officials whose title names no country: the receiving side is the host's, the visitor's the other's."""
+    explicit_sides = {p.country for p in draft.people if p.country_explicit}
+    for person in draft.people:
+        if person.country_explicit:
+            continue
+        sentence = doc.sentences[person.sentence]
+        guess = None
+        receiving = RECEIVING_RE.search(sentence.text)
+        met = OBJECT_RE.search(sentence.text)
+        offset = person.start - sentence.start
+        if draft.host and receiving:
+            guess = draft.host if offset < receiving.start() else _other(draft)
+        elif draft.host and met:
+            guess = draft.host if offset > met.start() else _other(draft)
+        if guess is None:
+            without = [c for c in draft.sides if c not in explicit_sides]
+            if len(without) == 1:
+                guess = without[0]
+            elif home in draft.sides:
+                guess = home
+        person.country = guess
+
+
+def _other(draft: MeetingDraft) -> str | None:
+    others = [c for c in draft.sides if c != draft.host]
+    return others[0] if len(others) == 1 else None

@@ -1,0 +1,312 @@
+"""Officials named in the text with their titles: "TITLE [of COUNTRY], NAME", "TITLE NAME", "DEMONYM TITLE NAME".
+
+A title starts at a known title ("Wamenhan", "Duta Besar", "Minister") and runs on over title words, countries,
+acronyms and parenthesised abbreviations; after it, ranks and honorifics are skipped and the capitalised words that
+follow are the name. Which country an official serves is the title's country when the text says it ("Dubes Peru",
+"Australian Foreign Minister", "Menhan RI"); the others are settled by meetings.py from the sides of the meeting.
+(Matching names to known officials in the database is relations/ingest/officials.py.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from relations.ingest import gazetteer
+from relations.ingest.dates import MONTHS, WEEKDAYS
+from relations.ingest.language import STOPWORDS
+from relations.ingest.text import Document, Match, fold, word_set
+
+CONNECTIVES = frozenset({"of", "for", "the", "and", "dan", "untuk", "to", "bidang", "urusan", "on", "at", "in", "di"})
+POSTED_TO = frozenset({"untuk", "to", "in", "di", "at"})
+NAME_PARTICLES = frozenset({"bin", "binti", "van", "von", "de", "del", "da", "der", "al", "el", "la", "dos"})
+NOT_NAMES = (
+    frozenset(WEEKDAYS)
+    | frozenset(MONTHS)
+    | STOPWORDS["id"]
+    | STOPWORDS["en"]
+    | word_set(
+        """
+        pada dalam usai sementara selain namun menurut sedangkan kemudian turut hadir pak bu kata
+        ujar during after when while according said who which where jakarta pukul wib
+        """
+    )
+)
+ACCOMPANYING_RE = re.compile(
+    r"\b(didampingi|ditemani|mendampingi|dampingi|turut hadir|hadir pula|dihadiri (?:pula |juga )?oleh|"
+    r"accompanied by|joined by|also attended by|was attended by)\b",
+    re.IGNORECASE,
+)
+MAIN_VERB_RE = re.compile(
+    r"\b(menerima|bertemu|menyambut|melakukan|received|met|welcomed|hosted|held|called on)\b", re.IGNORECASE
+)
+INITIAL_RE = re.compile(r"[A-Z]\.?")
+
+
+@dataclass
+class Person:
+    name: str | None
+    title: str
+    title_en: str
+    rank: int
+    country: str | None
+    country_explicit: bool
+    kind: str  # title | spokesperson
+    start: int
+    end: int
+    first_token: int
+    sentence: int
+    role: str = "principal"
+    spans: list[list[int]] = field(default_factory=list)
+    posted_to: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "title_en": self.title_en,
+            "country": self.country,
+            "role": self.role,
+            "spans": self.spans,
+        }
+
+
+def _country_at(doc: Document, countries: dict[int, Match], i: int) -> Match | None:
+    return countries.get(i)
+
+
+def find_people(doc: Document, countries: list[Match]) -> list[Person]:
+    """Titled officials in reading order, one entry per mention (merge_people joins repeated mentions)."""
+    country_at = {m.first: m for m in countries}
+    country_ending_at = {m.last: m for m in countries}
+    honorifics = gazetteer.honorific_matcher()
+    words = gazetteer.title_words()
+    tokens = doc.tokens
+    people: list[Person] = []
+    claimed_until = -1
+    for title in gazetteer.title_matcher().find_all(doc):
+        if title.first < claimed_until:
+            continue
+        sentence = doc.sentences[doc.sentence_of_token[title.first]]
+        limit = sentence.last_token
+        country, explicit, posted_to = None, False, None
+        before = country_ending_at.get(title.first)
+        if before and GAP_OK(doc, before.last - 1, title.first):
+            country, explicit = before.value.code, True
+        i = title.last
+        after_parenthesis = False
+        while i < limit:
+            gap = doc.text[tokens[i - 1].end : tokens[i].start].replace(")", "", 1 if after_parenthesis else 0)
+            after_parenthesis = False
+            if gap.strip() == "(":
+                close = doc.text.find(")", tokens[i].start)
+                inner = doc.text[tokens[i].start : close] if close > 0 else ""
+                if close < 0 or len(inner) > 40:
+                    break
+                if i in country_at and country is None:
+                    country, explicit = country_at[i].value.code, True
+                while i < limit and tokens[i].start < close:
+                    i += 1
+                after_parenthesis = True
+                continue
+            if gap.strip() not in ("", "-", "'", "’"):
+                break
+            if honorifics.match_at(doc, i, limit):
+                break
+            if i in country_at:
+                match = country_at[i]
+                previous = tokens[i - 1].key
+                if previous in POSTED_TO and country is not None:
+                    posted_to = match.value.code
+                elif country is None:
+                    country, explicit = match.value.code, True
+                i = match.last
+                continue
+            key = tokens[i].key
+            if key in CONNECTIVES:
+                j = i + 1
+                while j < limit and tokens[j].key in CONNECTIVES:
+                    j += 1
+                if j < limit and (tokens[j].key in words or j in country_at) and not honorifics.match_at(doc, j, limit):
+                    i = j
+                    continue
+                break
+            if key in words or _is_acronym(tokens[i].text):
+                i += 1
+                continue
+            break
+        title_end = i
+        name_first, name_last = _name_after(doc, i, limit, honorifics)
+        if name_first is None:
+            # A long title may end in an unknown organisation name; the person then follows an honorific.
+            name_first, name_last = _name_after_honorific(doc, i, min(limit, i + 14), honorifics)
+        value = title.value
+        title_text = doc.text[title.start : tokens[title_end - 1].end]
+        if before and explicit and country == before.value.code:
+            title_text = doc.text[before.start : tokens[title_end - 1].end]
+        name = None
+        if name_first is not None:
+            name = _clean_name(doc.text[tokens[name_first].start : tokens[name_last - 1].end])
+        person = Person(
+            name=name,
+            title=title_text,
+            title_en=value.title_en,
+            rank=value.rank,
+            country=country,
+            country_explicit=explicit,
+            kind=value.kind,
+            start=(before.start if before and explicit else title.start),
+            end=tokens[(name_last or title_end) - 1].end,
+            first_token=title.first,
+            sentence=sentence.index,
+            posted_to=posted_to,
+        )
+        person.spans = [[person.start, person.end]]
+        people.append(person)
+        claimed_until = name_last or title_end
+    _mark_accompanying(doc, people)
+    _resolve_counterparts(people)
+    return people
+
+
+def GAP_OK(doc: Document, left: int, right: int) -> bool:  # noqa: N802 - reads as a predicate on the gap
+    return doc.text[doc.tokens[left].end : doc.tokens[right].start] in (" ", "")
+
+
+def _is_acronym(word: str) -> bool:
+    return 2 <= len(word) <= 7 and word.isupper() and word.isalpha()
+
+
+def _skip_honorifics(doc: Document, i: int, limit: int, honorifics) -> int:
+    while i < limit:
+        match = honorifics.match_at(doc, i, limit)
+        if not match:
+            break
+        i = match.last
+    return i
+
+
+def _name_after(doc: Document, i: int, limit: int, honorifics) -> tuple[int | None, int | None]:
+    tokens = doc.tokens
+    if i >= limit:
+        return None, None
+    gap = doc.text[tokens[i - 1].end : tokens[i].start]
+    if gap.replace(")", "").strip() not in ("", ",", ".", "'", "’", "',", "’,"):
+        return None, None
+    i = _skip_honorifics(doc, i, limit, honorifics)
+    return _name_run(doc, i, limit)
+
+
+def _name_after_honorific(doc: Document, i: int, limit: int, honorifics) -> tuple[int | None, int | None]:
+    for j in range(i, limit):
+        token = doc.tokens[j]
+        if not (token.is_capitalized or token.key in CONNECTIVES):
+            return None, None  # prose, not the rest of an organisation's name
+        if honorifics.match_at(doc, j, limit):
+            start = _skip_honorifics(doc, j, limit, honorifics)
+            return _name_run(doc, start, limit)
+    return None, None
+
+
+def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None]:
+    """The capitalised words from token i that form a person's name, if they do."""
+    tokens, words = doc.tokens, gazetteer.title_words()
+    first, j = i, i
+    while j < limit and j - first < 6:
+        token = tokens[j]
+        if j > first:
+            gap = doc.text[tokens[j - 1].end : token.start]
+            initial_before = bool(INITIAL_RE.fullmatch(tokens[j - 1].text))
+            if not (gap == " " or (initial_before and gap in (". ", "."))):
+                break
+        if token.key in NAME_PARTICLES and j > first and j + 1 < limit and tokens[j + 1].is_capitalized:
+            j += 1
+            continue
+        if not token.is_capitalized or token.key in NOT_NAMES:
+            break
+        if token.text.isupper() and len(token.text) > 1 and not _is_initials(doc, j):
+            break  # an acronym (TNI, RI) is not part of a name
+        j += 1
+    if j == first:
+        return None, None
+    name_tokens = tokens[first:j]
+    if any(t.key in words for t in name_tokens if len(t.text) > 1):
+        return None, None  # an office or organisation ("Kabaranahan Kemhan"), not a person
+    if gazetteer.place_matcher().match_at(doc, first, j) or _is_country(doc, first, j):
+        return None, None
+    return first, j
+
+
+def _is_initials(doc: Document, j: int) -> bool:
+    token = doc.tokens[j]
+    return len(token.text) <= 2 and doc.text[token.end : token.end + 1] == "."
+
+
+def _is_country(doc: Document, first: int, last: int) -> bool:
+    match = gazetteer.country_matcher("en").match_at(doc, first, last) or gazetteer.country_matcher("id").match_at(
+        doc, first, last
+    )
+    return bool(match and match.last == last)
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"['’]s$", "", name.strip())
+    return name.strip(" ,.'’")
+
+
+def _mark_accompanying(doc: Document, people: list[Person]) -> None:
+    for cue in ACCOMPANYING_RE.finditer(doc.text):
+        verb = MAIN_VERB_RE.search(doc.text, cue.end())
+        stop = min(verb.start() if verb else len(doc.text), doc.sentence_at(cue.start()).end)
+        for person in people:
+            if cue.end() <= person.start < stop:
+                person.role = "accompanying"
+
+
+def _resolve_counterparts(people: list[Person]) -> None:
+    """ "her Australian counterpart Marise Payne" has the title of the person named before in the sentence."""
+    for index, person in enumerate(people):
+        if person.title_en == "counterpart":
+            earlier = [p for p in people[:index] if p.sentence == person.sentence and p.title_en != "counterpart"]
+            if earlier:
+                person.title_en, person.rank = earlier[-1].title_en, earlier[-1].rank
+
+
+# --- Joining mentions of the same person -----------------------------------------------------------------------------
+
+
+def name_key_tokens(name: str) -> list[str]:
+    return [fold(t) for t in re.findall(r"[^\W\d_]+", name) if len(t) > 1]
+
+
+def same_person(a: str, b: str) -> bool:
+    """ "Prabowo" and "Prabowo Subianto" are one person; so are "Muhammad Herindra" and "M. Herindra"."""
+    ta, tb = name_key_tokens(a), name_key_tokens(b)
+    if not ta or not tb:
+        return False
+    small, big = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return all(t in big for t in small) or (max(small, key=len) in big and len(max(small, key=len)) >= 4)
+
+
+def merge_people(people: list[Person]) -> list[Person]:
+    """One entry per person: the fullest name, the first explicit country, the highest role, every span."""
+    merged: list[Person] = []
+    for person in people:
+        if person.name is None:
+            merged.append(person)
+            continue
+        same = next((m for m in merged if m.name and same_person(m.name, person.name)), None)
+        if same is None:
+            merged.append(person)
+            continue
+        if len(person.name) > len(same.name):
+            same.name = person.name
+        if not same.country_explicit and person.country_explicit:
+            same.country, same.country_explicit = person.country, True
+        if same.title_en in ("counterpart",) or (same.rank > person.rank and person.kind == same.kind):
+            same.title, same.title_en, same.rank = person.title, person.title_en, person.rank
+        if person.role == "principal":
+            same.role = "principal"
+        same.spans.extend(person.spans)
+    named = [(p.title_en, p.country) for p in merged if p.name]
+    return [p for p in merged if p.name or (p.country_explicit and (p.title_en, p.country) not in named)]

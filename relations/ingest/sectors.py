@@ -1,0 +1,55 @@
+"""Cooperation areas a text discusses: the taxonomy's keywords (Sector.keywords_en/_id), with the evidence sentence.
+
+A forum named only as the setting ("di sela-sela KTT APEC", "to attend the ASEAN ... meeting") is where the meeting
+happened, not what it was about, so that mention does not count; the forum discussed elsewhere in the text does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from relations.ingest import gazetteer
+from relations.ingest.text import Document, Sentence
+
+FORUM_SLUGS = frozenset({"apec", "asean", "g20"})
+SETTING_RE = re.compile(
+    r"(di sela[- ]sela|di sela|disela|on the (?:side)?lines? of|on the margins? of|in conjunction with|"
+    r"to attend|attending|untuk menghadiri|menghadiri|saat menghadiri|dalam rangka|bertepatan dengan|"
+    r"ahead of|at the)\W+(?:\w+\W+){0,6}$",
+    re.IGNORECASE,
+)
+# "Indonesia selalu menjadi pemain kunci ... seperti ASEAN, G-20": forums listed as examples of a role, not discussed.
+EXAMPLE_LIST_RE = re.compile(r"\b(seperti|such as|antara lain|termasuk|including)\W+(?:[\w-]+\W+){0,3}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SectorHit:
+    slug: str
+    sentence: int
+    start: int
+    end: int
+
+
+def find_sectors(doc: Document, sentences: list[Sentence]) -> list[SectorHit]:
+    """Keyword hits in the given sentences, in order; a slug may occur several times."""
+    hits = []
+    matcher = gazetteer.sector_matcher()
+    for sentence in sentences:
+        for match in matcher.find_all(doc, sentence.first_token, sentence.last_token):
+            before = doc.text[sentence.start : match.start]
+            if match.value in FORUM_SLUGS and (SETTING_RE.search(before) or EXAMPLE_LIST_RE.search(before)):
+                continue
+            hits.append(SectorHit(match.value, sentence.index, match.start, match.end))
+    return hits
+
+
+def summarize(doc: Document, hits: list[SectorHit]) -> list[dict]:
+    """One entry per slug: the first evidence sentence and every keyword span."""
+    by_slug: dict[str, dict] = {}
+    for hit in hits:
+        entry = by_slug.setdefault(
+            hit.slug, {"slug": hit.slug, "evidence": doc.sentences[hit.sentence].text.strip(), "spans": []}
+        )
+        entry["spans"].append([hit.start, hit.end])
+    return list(by_slug.values())
