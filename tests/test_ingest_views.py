@@ -126,6 +126,15 @@ class ReviewTests(TestCase):
         self.assertContains(response, 'class="fact fact--sector ', html=False)
         self.assertContains(response, 'class="fact fact--commitment ', html=False)
 
+    def test_facts_marked_at_the_extractor_offsets(self):
+        start = ENGLISH.index("courtesy call")
+        meeting = chile_meeting(date_text=None, spans={"kind": [[start, start + len("courtesy call")]]})
+        meeting["officials"][1]["spans"] = [[ENGLISH.index("the Ambassador"), ENGLISH.index("the Ambassador") + 3]]
+        Article.objects.filter(pk=self.article.pk).update(proposal=proposal(meeting))
+        response = self.client.get(self.url)
+        self.assertContains(response, 'title="kind of meeting: courtesy call">courtesy call</mark>', html=False)
+        self.assertContains(response, 'title="official: Rodrigo Alvarez Mena, Ambassador of Chile">the</mark>')
+
     def test_page_queries(self):
         with self.assertNumQueries(9):
             self.client.get(self.url)

@@ -190,6 +190,7 @@ def official_initial(official: dict) -> dict:
 
 FACT_KINDS = {
     "date": _("date"),
+    "kind": _("kind of meeting"),
     "country": _("country"),
     "official": _("official"),
     "place": _("place"),
@@ -216,6 +217,16 @@ class Highlights:
     def add(self, start: int, end: int, kind: str, label: str, meeting: int) -> None:
         if 0 <= start < end <= len(self.text):
             self.facts.append(Fact(start, end, kind, label, meeting))
+
+    def add_spans(self, spans, kind: str, label: str, meeting: int) -> bool:
+        """The extractor's character offsets, a list of [start, end]; True when any was usable."""
+        added = False
+        for span in spans or []:
+            if isinstance(span, list | tuple) and len(span) >= 2 and all(isinstance(n, int) for n in span[:2]):
+                before = len(self.facts)
+                self.add(span[0], span[1], kind, label, meeting)
+                added = added or len(self.facts) > before
+        return added
 
     def find(self, needle: str | None, kind: str, label: str, meeting: int, *, every: bool = False) -> None:
         """Mark where the quoted words occur (spacing and case may differ from the quote)."""
@@ -257,63 +268,44 @@ class Highlights:
 
 
 def highlight(text: str, proposal: dict | None) -> Highlights:
-    """Every fact of every proposed meeting located in `text`."""
+    """Every fact of every proposed meeting located in `text`: by the extractor's offsets, else by its words."""
     found = Highlights(text)
     meetings = (proposal or {}).get("meetings") or []
     codes = {code for m in meetings for code in [m.get("host_country"), *(m.get("partner_countries") or [])] if code}
     names = country_names(codes)
     for index, meeting in enumerate(meetings):
-        if add_spans(found, meeting.get("spans"), index):
-            continue
-        found.find(meeting.get("date_text"), "date", meeting.get("date") or "", index)
-        found.find(meeting.get("place"), "place", meeting.get("place") or "", index)
+        spans = meeting.get("spans") if isinstance(meeting.get("spans"), dict) else {}
+        date_label = meeting.get("date") or meeting.get("date_text") or ""
+        if not found.add_spans(spans.get("date"), "date", date_label, index):
+            found.find(meeting.get("date_text"), "date", date_label, index)
+        if not found.add_spans(spans.get("place"), "place", meeting.get("place") or "", index):
+            found.find(meeting.get("place"), "place", meeting.get("place") or "", index)
+        kind = meeting.get("kind") or ""
+        found.add_spans(
+            spans.get("kind"), "kind", Meeting.Kind(kind).label if kind in Meeting.Kind.values else kind, index
+        )
         for code in [meeting.get("host_country"), *(meeting.get("partner_countries") or [])]:
             for name in names.get(code, []):
                 found.find(name, "country", code or "", index, every=True)
         for official in meeting.get("officials") or []:
             label = ", ".join(part for part in (official.get("name"), official.get("title")) if part)
+            found.add_spans(official.get("spans"), "official", label, index)
             found.find(official.get("name"), "official", label, index, every=True)
+            found.find(official.get("title"), "official", label, index)
             surname = (official.get("name") or "").split()[-1:]
             if surname and len(surname[0]) > 3:  # "Herindra said…" after the full name
                 found.find(surname[0], "official", label, index, every=True)
-            found.find(official.get("title"), "official", label, index)
         for sector in meeting.get("sectors") or []:
             found.find(sector.get("evidence"), "sector", sector.get("slug") or "", index)
+            found.add_spans(sector.get("spans"), "sector", sector.get("slug") or "", index)
         for commitment in meeting.get("commitments") or []:
-            found.find(commitment.get("evidence"), "commitment", commitment.get("description") or "", index)
+            label = commitment.get("description") or ""
+            found.find(commitment.get("evidence"), "commitment", label, index)
+            found.add_spans(commitment.get("spans"), "commitment", label, index)
         for event in meeting.get("events_mentioned") or []:
-            found.find(event.get("name"), "event", event.get("name") or "", index)
+            if not found.add_spans(event.get("spans"), "event", event.get("name") or "", index):
+                found.find(event.get("name"), "event", event.get("name") or "", index)
     return found
-
-
-def add_spans(found: Highlights, spans, meeting: int) -> bool:
-    """Offsets the extractor gave, as a list of {start, end, field|kind, label} or a {field: [start, end]} map."""
-    if not spans:
-        return False
-    items = spans.items() if isinstance(spans, dict) else [(None, span) for span in spans]
-    added = False
-    for name, span in items:
-        for one in span if isinstance(span, list) and span and isinstance(span[0], list | dict) else [span]:
-            if isinstance(one, dict):
-                start, end = one.get("start"), one.get("end")
-                kind = fact_kind(one.get("field") or one.get("kind") or name)
-                label = str(one.get("label") or one.get("text") or kind)
-            elif isinstance(one, list | tuple) and len(one) >= 2:
-                start, end, kind, label = one[0], one[1], fact_kind(name), str(name)
-            else:
-                continue
-            if isinstance(start, int) and isinstance(end, int):
-                found.add(start, end, kind, label, meeting)
-                added = True
-    return added
-
-
-def fact_kind(name: str | None) -> str:
-    name = (name or "").lower()
-    for kind in FACT_KINDS:
-        if kind in name:
-            return kind
-    return {"host": "country", "partner": "country", "officials": "official", "events": "event"}.get(name, "event")
 
 
 def country_names(codes: set[str]) -> dict[str, list[str]]:
