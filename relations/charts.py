@@ -129,7 +129,7 @@ def _layout(**overrides) -> dict:
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         hoverlabel=dict(font=FONT, align="left"),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=12)),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=12)),
     )
     layout.update(overrides)
     return layout
@@ -171,7 +171,17 @@ def world_map(rows: Sequence[CountryCount], *, colorbar_title: str = "") -> go.F
             colorscale=MAP_SCALE,
             zmin=0,
             marker=dict(line=dict(color="#ffffff", width=0.5)),
-            colorbar=dict(title=dict(text=colorbar_title), thickness=12, len=0.7, outlinewidth=0, tickformat="d"),
+            colorbar=dict(
+                title=dict(text=colorbar_title, side="top"),
+                orientation="h",
+                thickness=10,
+                len=0.4,
+                x=0.5,
+                y=0,
+                yanchor="top",
+                outlinewidth=0,
+                tickformat="d",
+            ),
             hovertemplate="%{text}: %{z}<extra></extra>",
         ),
         layout=_layout(margin=dict(l=0, r=0, t=0, b=0)),
@@ -187,6 +197,7 @@ def world_map(rows: Sequence[CountryCount], *, colorbar_title: str = "") -> go.F
         landcolor="#eef1f4",
         bgcolor="rgba(0,0,0,0)",
         lataxis_range=[-58, 85],
+        domain=dict(x=[0, 1], y=[0, 1]),
     )
     return fig
 

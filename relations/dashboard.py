@@ -197,14 +197,22 @@ def _sides_prefetch(prefix: str = "") -> Prefetch:
     return Prefetch(f"{prefix}countries", queryset=MeetingCountry.objects.select_related("country"))
 
 
-def commitments_coming_due(today: dt.date, horizon_days: int = 90, limit: int = 10) -> list[Commitment]:
-    """Open commitments overdue or due within the horizon, soonest first, with their meeting and its countries."""
+def commitments_coming_due(today: dt.date, horizon_days: int = 90, limit: int = 4) -> list[Commitment]:
+    """Open commitments due from today to the horizon, soonest first, with their meeting and its countries."""
     horizon = today + dt.timedelta(days=horizon_days)
-    return list(
-        Commitment.objects.filter(status=Commitment.Status.OPEN, due_on__lte=horizon)
+    return list(_open_commitments().filter(due_on__gte=today, due_on__lte=horizon).order_by("due_on", "id")[:limit])
+
+
+def commitments_overdue(today: dt.date, limit: int = 4) -> list[Commitment]:
+    """Open commitments past their date, the most recently missed first (old ones are likely lapsed)."""
+    return list(_open_commitments().filter(due_on__lt=today).order_by("-due_on", "-id")[:limit])
+
+
+def _open_commitments() -> QuerySet[Commitment]:
+    return (
+        Commitment.objects.filter(status=Commitment.Status.OPEN)
         .select_related("meeting")
         .prefetch_related(_sides_prefetch("meeting__"))
-        .order_by("due_on", "id")[:limit]
     )
 
 

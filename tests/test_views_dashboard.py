@@ -47,7 +47,7 @@ def make_meetings(count: int) -> None:
         make_participant(meeting=meeting, official=theirs, position=position)
         if index % 5 == 0:
             Commitment.objects.create(
-                meeting=meeting, description=f"Visit {index}", due_on=TODAY + dt.timedelta(days=index - 20)
+                meeting=meeting, description=f"Visit {index}", due_on=TODAY + dt.timedelta(days=3 * index - 10)
             )
 
 
@@ -105,8 +105,9 @@ class OverviewTests(TestCase):
 
     def test_commitments_overdue_and_due_are_listed(self):
         response = self.client.get("/")
-        self.assertEqual(response.context["commitment_summary"], {"overdue": 2, "due_soon": 0})
-        self.assertContains(response, "badge--overdue", count=2)
+        self.assertEqual(response.context["commitment_summary"], {"overdue": 1, "due_soon": 1})
+        self.assertContains(response, "badge--overdue", count=1)
+        self.assertContains(response, "badge--open", count=1)
 
     def test_indonesian_page(self):
         response = self.client.get("/", HTTP_ACCEPT_LANGUAGE="id")
@@ -192,7 +193,7 @@ class QueryCountTests(TestCase):
         self.assertEqual((small, large), (expected, expected))
 
     def test_overview(self):
-        self.assert_constant("/", 14)
+        self.assert_constant("/", 16)
 
     def test_country_list(self):
         self.assert_constant("/countries/", 4)

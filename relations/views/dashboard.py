@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .. import charts, dashboard
@@ -69,7 +70,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "top_partners": partners[:10],
         "top_partner_peak": partners[0].meetings if partners else 0,
         "commitment_summary": dashboard.commitment_summary(today),
-        "commitments": dashboard.commitments_coming_due(today),
+        "commitments_due": dashboard.commitments_coming_due(today),
+        "commitments_overdue": dashboard.commitments_overdue(today),
         "latest_meetings": dashboard.latest_meetings(today),
         "home_country": settings.HOME_COUNTRY,
     }
@@ -103,12 +105,12 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     meetings = dashboard.country_meetings(country.code)
     held = [m for m in meetings if m.status != Meeting.Status.CANCELLED]
-    years = sorted({m.held_on.year for m in held})
+    years = list(range(held[-1].held_on.year, held[0].held_on.year + 1)) if held else []
     stack = charts.stack_by_sector(
         dashboard.sector_counts_by_year(country.code), years, top=7, other_label=_("Other sectors")
     )
     points = [_timeline_point(m) for m in meetings]
-    lanes = [str(label) for value, label in Meeting.Kind.choices if any(m.kind == value for m in meetings)]
+    lanes = [capfirst(str(label)) for value, label in Meeting.Kind.choices if any(m.kind == value for m in meetings)]
     context = {
         "country": country,
         "today": today,
@@ -144,7 +146,7 @@ def _timeline_point(meeting: Meeting) -> charts.TimelinePoint:
     return charts.TimelinePoint(
         held_on=meeting.held_on,
         title=meeting.title,
-        lane=str(meeting.get_kind_display()),
+        lane=capfirst(str(meeting.get_kind_display())),
         group=str(group),
         colour=colour,
         rank=meeting.best_rank,
