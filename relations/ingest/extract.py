@@ -63,13 +63,18 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
     language = check_language(language) if language else detect_language(text)
     home = settings.HOME_COUNTRY
     doc = Document(text)
-    country_mentions = countries.find_countries(doc, language)
+    topics = sectors.find_sectors(doc, doc.sentences, all_mentions=True)
+    # "South China Sea", "Laut China Selatan": a country inside a topic's name is not a party.
+    country_mentions = [
+        m for m in countries.find_countries(doc, language) if not any(t.start <= m.start < t.end for t in topics)
+    ]
     places = countries.find_places(doc)
     date_mentions = dates.find_dates(doc.text)
     reference = dates.resolve_all(doc.text, date_mentions, published)
     mentions = people.find_people(doc, country_mentions)
+    people.link_unnamed(mentions)
     cues = kinds.find_cues(doc, doc.sentences)
-    drafts = meetings.draft_meetings(doc, home, country_mentions, mentions, cues)
+    drafts = meetings.draft_meetings(doc, home, country_mentions, mentions, cues, language)
     meetings.assign_segments(doc, drafts)
     cued = {s.index for s in meetings.meeting_sentences(doc, cues)}
     for draft in drafts:

@@ -123,7 +123,11 @@ def title_matcher() -> PhraseMatcher:
     for row in _rows("titles.csv"):
         if row["kind"] in ("title", "spokesperson"):
             term = row["term"]
+            # English titles are capitalised before a name ("under Secretary X's leadership" is not one);
+            # Indonesian prose also writes them in lower case ("menteri luar negeri Malaysia").
             policy = EXACT if _is_abbreviation(term) and " " not in term else ANY_CASE
+            if row["language"] == "en" and policy == ANY_CASE:
+                policy = CAPITALIZED
             entries.append((term, Title(row["title_en"], int(row["rank"] or 5), row["kind"]), policy))
     return PhraseMatcher(entries)
 
@@ -167,6 +171,9 @@ def _spelling_variants(keyword: str) -> set[str]:
         for v in list(variants):
             variants.add(v.replace(a, b))
             variants.add(v.replace(b, a))
+    for v in list(variants):
+        if v[-1:].isalpha() and v[-1:].islower() and not v.endswith("s"):
+            variants.add(v + "s")  # "military exercise" also finds "military exercises"
     return variants
 
 

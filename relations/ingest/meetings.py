@@ -15,16 +15,21 @@ from dataclasses import dataclass, field
 
 from relations.ingest import dates as dates_module
 from relations.ingest.countries import is_event_venue, is_visit_destination, sides_in_sentence
+from relations.ingest.dates import DATE_RE as DATE_WORD_RE
 from relations.ingest.kinds import KindCue
 from relations.ingest.people import Person
-from relations.ingest.text import Document, Match, Sentence
+from relations.ingest.text import Document, Match, Sentence, word_set
 
 MEETING_VERB_RE = re.compile(
     r"\b(menerima|menyambut|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|welcomed|"
-    r"hosted|hosts|met|meets|meeting|talks|visit|visited|visiting|called on)\b",
+    r"hosted|hosts|met|meets|meeting|talks|visit|visited|visiting|called on|joint press conference|"
+    r"konferensi pers bersama|jumpa pers bersama)\b",
     re.IGNORECASE,
 )
-RECEIVING_RE = re.compile(r"\b(menerima|menyambut|menjamu|received|receives|welcomed|welcomes|hosted|hosts)\b", re.I)
+RECEIVING_RE = re.compile(
+    r"\b(menerima|menyambut(?! baik)|menjamu|received|receives|hosted|hosts|welcomed (?=\w+ [A-Z]))", re.I
+)
+VISITED_RE = re.compile(r"\b(visit to|visited|visiting|kunjungan ke|berkunjung ke|mengunjungi|trip to)\b", re.I)
 OBJECT_RE = re.compile(r"\b(met with|met|bertemu dengan|bertemu|held talks with|meeting with|where he met)\b", re.I)
 PLANNED_RE = re.compile(
     r"\b(akan|dijadwalkan|rencananya|direncanakan|berencana|will|is scheduled|are scheduled|is expected to|"
@@ -52,6 +57,7 @@ class MeetingDraft:
     place: str | None = None
     place_span: list[int] | None = None
     people: list[Person] = field(default_factory=list)
+    home: str = ""
 
 
 def meeting_sentences(doc: Document, cues: list[KindCue]) -> list[Sentence]:
@@ -65,6 +71,7 @@ def draft_meetings(
     countries: list[Match],
     people: list[Person],
     cues: list[KindCue],
+    language: str,
 ) -> list[MeetingDraft]:
     """Meetings by their sides, each with the sentences that report it; not yet dated or hosted."""
     sentences = meeting_sentences(doc, cues)
@@ -88,18 +95,19 @@ def draft_meetings(
         unplaced = [p for p in people if p.country is None and p.kind == "title" and p.name]
         if fallback and unplaced and sentences:
             anchors = [s.index for s in sentences]
-            return [MeetingDraft(sides=[home, fallback], anchors=anchors)]
+            return [MeetingDraft(sides=[home, fallback], anchors=anchors, home=home)]
         return []
-    home_takes_part = any(home in sides for sides in per_sentence.values()) or any(
-        p.country is None and p.kind == "title" and p.name for p in people
+    # In Indonesian news an official whose title names no country is the home country's ("Menhan Prabowo").
+    home_takes_part = any(home in sides for sides in per_sentence.values()) or (
+        language == "id" and any(p.country is None and p.kind == "title" and p.name for p in people)
     )
     if not home_takes_part:
         anchors = sorted(per_sentence)
-        return [MeetingDraft(sides=foreign_order, anchors=anchors)]
+        return [MeetingDraft(sides=foreign_order, anchors=anchors, home=home)]
     drafts = []
     for code in foreign_order:
         anchors = [i for i, sides in sorted(per_sentence.items()) if code in sides]
-        drafts.append(MeetingDraft(sides=[home, code], anchors=anchors))
+        drafts.append(MeetingDraft(sides=[home, code], anchors=anchors, home=home))
     return drafts
 
 
@@ -118,19 +126,13 @@ def assign_segments(doc: Document, drafts: list[MeetingDraft]) -> None:
     if len(drafts) == 1:
         drafts[0].segment = [s.index for s in doc.sentences]
         return
-    starts = sorted((d.anchors[0], n) for n, d in enumerate(drafts))
-    anchored = {i for d in drafts for i in d.anchors}
+    owner = min(range(len(drafts)), key=lambda n: drafts[n].anchors[0])
     for sentence in doc.sentences:
-        owner = starts[0][1]
-        for start, n in starts:
-            if start <= sentence.index:
-                owner = n
-        if sentence.index in anchored:
-            for draft in drafts:
-                if sentence.index in draft.anchors:
-                    draft.segment.append(sentence.index)
-        else:
-            drafts[owner].segment.append(sentence.index)
+        reported = [n for n, d in enumerate(drafts) if sentence.index in d.anchors]
+        if len(reported) == 1 or (reported and owner not in reported):
+            owner = reported[0]
+        for n in reported or [owner]:
+            drafts[n].segment.append(sentence.index)
 
 
 def date_meeting(
@@ -204,11 +206,29 @@ def _venue(doc: Document, draft: MeetingDraft, countries: list[Match], places: l
         sentence = doc.sentences[index]
         for match in VENUE_RE.finditer(sentence.text):
             start, end = sentence.start + match.start(1), sentence.start + match.end(1)
+            following = re.match(r"\s*([a-z]+)", doc.text[end : end + 20])
+            if following and following.group(1) not in PLACE_FOLLOWERS:
+                continue  # "in Japan-Philippine defense cooperation": an adjective, not a venue
+            end = _cut_at_date(doc, start, end)
             codes = [p.value for p in places if start <= p.start < end]
             codes += [c.value.code for c in countries if start <= c.start < end]
             if codes:
                 return codes, doc.text[start:end].rstrip(" ,."), [start, end]
     return [], None, None
+
+
+PLACE_FOLLOWERS = word_set(
+    """
+    on pada to for and with dengan untuk yang ketika saat dalam this last next lalu ini kemarin where di in at
+    sebagai as after usai setelah before sebelum pagi siang sore malam waktu
+    """
+)
+
+
+def _cut_at_date(doc: Document, start: int, end: int) -> int:
+    """ "Kuala Lumpur Malaysia, Senin": the place ends where the date starts."""
+    found = DATE_WORD_RE.search(doc.text, start, end)
+    return len(doc.text[: found.start()].rstrip(" ,")) if found else end
 
 
 def _receiving_side(doc: Document, draft: MeetingDraft) -> str | None:
@@ -230,8 +250,11 @@ def place_people(doc: Document, draft: MeetingDraft, people: list[Person], cued:
     for person in people:
         if person.kind != "title" or person.name is None:
             continue
+        # A foreign official named anywhere in the meeting's part of the text took part in it; a home official
+        # only where the text reports the meeting (others are spokespeople, or ministers quoted on other matters).
+        foreign_side = person.country_explicit and person.country in draft.sides and person.country != draft.home
         in_meeting = person.sentence in draft.anchors or (
-            person.sentence in segment and (person.sentence in cued or person.role == "accompanying")
+            person.sentence in segment and (person.sentence in cued or person.role == "accompanying" or foreign_side)
         )
         if not in_meeting:
             continue
@@ -242,20 +265,31 @@ def place_people(doc: Document, draft: MeetingDraft, people: list[Person], cued:
 
 
 def settle_sides_of_people(doc: Document, draft: MeetingDraft, home: str, language: str) -> None:
-    """Officials whose title names no country: the receiving side is the host's, the visitor's the other's."""
+    """Officials whose title names no country: who receives is the host's, who met whom is on the other side."""
     explicit_sides = {p.country for p in draft.people if p.country_explicit}
     for person in draft.people:
         if person.country_explicit:
             continue
         sentence = doc.sentences[person.sentence]
+        offset = person.start - sentence.start
         guess = None
         receiving = RECEIVING_RE.search(sentence.text)
         met = OBJECT_RE.search(sentence.text)
-        offset = person.start - sentence.start
         if draft.host and receiving:
             guess = draft.host if offset < receiving.start() else _other(draft)
-        elif draft.host and met:
-            guess = draft.host if offset > met.start() else _other(draft)
+        elif met:
+            visited = VISITED_RE.search(sentence.text, 0, met.start())
+            across = [
+                p.country
+                for p in draft.people
+                if p.sentence == person.sentence
+                and p.country_explicit
+                and (p.start - sentence.start < met.start()) != (offset < met.start())
+            ]
+            if visited and draft.host:
+                guess = draft.host if offset > met.start() else _other(draft)
+            elif across and len(draft.sides) == 2:
+                guess = next(c for c in draft.sides if c != across[0])
         if guess is None:
             without = [c for c in draft.sides if c not in explicit_sides]
             if len(without) == 1:

@@ -33,8 +33,8 @@ NOT_NAMES = (
     )
 )
 ACCOMPANYING_RE = re.compile(
-    r"\b(didampingi|ditemani|mendampingi|dampingi|turut hadir|hadir pula|dihadiri (?:pula |juga )?oleh|"
-    r"accompanied by|joined by|also attended by|was attended by)\b",
+    r"\b(didampingi|ditemani|mendampingi|dampingi|turut hadir|hadir pula|turut dihadiri|dihadiri (?:pula|juga)|"
+    r"accompanied by|joined by|also attended by)\b",
     re.IGNORECASE,
 )
 MAIN_VERB_RE = re.compile(
@@ -88,6 +88,8 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         if title.first < claimed_until:
             continue
         sentence = doc.sentences[doc.sentence_of_token[title.first]]
+        if _is_headline(sentence.text):
+            continue  # Title Case runs every word into a "name"; the body names the same people properly
         limit = sentence.last_token
         country, explicit, posted_to = None, False, None
         before = country_ending_at.get(title.first)
@@ -95,6 +97,7 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
             country, explicit = before.value.code, True
         i = title.last
         after_parenthesis = False
+        text_end = 0
         while i < limit:
             gap = doc.text[tokens[i - 1].end : tokens[i].start].replace(")", "", 1 if after_parenthesis else 0)
             after_parenthesis = False
@@ -108,6 +111,7 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
                 while i < limit and tokens[i].start < close:
                     i += 1
                 after_parenthesis = True
+                text_end = close + 1
                 continue
             if gap.strip() not in ("", "-", "'", "’"):
                 break
@@ -127,7 +131,8 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
                 j = i + 1
                 while j < limit and tokens[j].key in CONNECTIVES:
                     j += 1
-                if j < limit and (tokens[j].key in words or j in country_at) and not honorifics.match_at(doc, j, limit):
+                continues = j < limit and (tokens[j].key in words or j in country_at or _is_acronym(tokens[j].text))
+                if continues and not honorifics.match_at(doc, j, limit):
                     i = j
                     continue
                 break
@@ -141,9 +146,9 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
             # A long title may end in an unknown organisation name; the person then follows an honorific.
             name_first, name_last = _name_after_honorific(doc, i, min(limit, i + 14), honorifics)
         value = title.value
-        title_text = doc.text[title.start : tokens[title_end - 1].end]
-        if before and explicit and country == before.value.code:
-            title_text = doc.text[before.start : tokens[title_end - 1].end]
+        title_stop = max(tokens[title_end - 1].end, text_end)
+        title_start = before.start if before and explicit and country == before.value.code else title.start
+        title_text = doc.text[title_start:title_stop]
         name = None
         if name_first is not None:
             name = _clean_name(doc.text[tokens[name_first].start : tokens[name_last - 1].end])
@@ -167,6 +172,31 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
     _mark_accompanying(doc, people)
     _resolve_counterparts(people)
     return people
+
+
+def _is_headline(text: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 3]
+    if len(words) < 4 or len(text) > 160 or "\n" in text.strip() or text.rstrip()[-1:] in '.!?"”)':
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
+def link_unnamed(people: list[Person]) -> None:
+    """ "Menhan RI" after "Menteri Pertahanan (Menhan) Prabowo Subianto" is Prabowo: same title, same or no country."""
+    named = [p for p in people if p.name]
+    for person in people:
+        if person.name:
+            continue
+        same = [
+            p
+            for p in named
+            if p.title_en == person.title_en and (p.country == person.country or None in (p.country, person.country))
+        ]
+        if len({p.name for p in same}) == 1 or (same and all(same_person(same[0].name, p.name) for p in same)):
+            person.name = same[0].name
+            if person.country and not same[0].country:
+                for p in same:
+                    p.country, p.country_explicit = person.country, person.country_explicit
 
 
 def GAP_OK(doc: Document, left: int, right: int) -> bool:  # noqa: N802 - reads as a predicate on the gap
@@ -303,7 +333,9 @@ def merge_people(people: list[Person]) -> list[Person]:
             same.name = person.name
         if not same.country_explicit and person.country_explicit:
             same.country, same.country_explicit = person.country, True
-        if same.title_en in ("counterpart",) or (same.rank > person.rank and person.kind == same.kind):
+        # Keep the fullest form of the title: "Wakil Menteri Pertahanan (Wamenhan) RI" over a later "Wamenhan".
+        better = (person.rank, -len(person.title)) < (same.rank, -len(same.title))
+        if same.title_en == "counterpart" or (better and person.kind == same.kind and person.title_en != "counterpart"):
             same.title, same.title_en, same.rank = person.title, person.title_en, person.rank
         if person.role == "principal":
             same.role = "principal"

@@ -31,12 +31,20 @@ class SectorHit:
     end: int
 
 
-def find_sectors(doc: Document, sentences: list[Sentence]) -> list[SectorHit]:
-    """Keyword hits in the given sentences, in order; a slug may occur several times."""
+def find_sectors(doc: Document, sentences: list[Sentence], all_mentions: bool = False) -> list[SectorHit]:
+    """Keyword hits in the given sentences, in order; a slug may occur several times.
+
+    Unless `all_mentions`, a keyword inside a proper name ("International Trade and Exhibition Centre") and a
+    forum named as the setting are left out."""
     hits = []
     matcher = gazetteer.sector_matcher()
     for sentence in sentences:
         for match in matcher.find_all(doc, sentence.first_token, sentence.last_token):
+            if all_mentions:
+                hits.append(SectorHit(match.value, sentence.index, match.start, match.end))
+                continue
+            if _inside_proper_name(doc, sentence, match):
+                continue
             before = doc.text[sentence.start : match.start]
             if match.value in FORUM_SLUGS and (SETTING_RE.search(before) or EXAMPLE_LIST_RE.search(before)):
                 continue
@@ -53,3 +61,17 @@ def summarize(doc: Document, hits: list[SectorHit]) -> list[dict]:
         )
         entry["spans"].append([hit.start, hit.end])
     return list(by_slug.values())
+
+
+def _inside_proper_name(doc: Document, sentence: Sentence, match) -> bool:
+    """A lower-case keyword written capitalised between capitalised words is part of a name."""
+    tokens = doc.tokens
+    written = tokens[match.first].text
+    if not written[:1].isupper() or written.isupper() or match.first == sentence.first_token:
+        return False
+    left = tokens[match.first - 1]
+    right = tokens[match.last] if match.last < sentence.last_token else None
+    capital_left = left.is_capitalized and left.key not in ("the",)
+    capital_right = right is not None and right.is_capitalized
+    connective_right = right is not None and right.key in ("and", "dan", "of") and match.last + 1 < sentence.last_token
+    return capital_left and (capital_right or connective_right or tokens[match.last - 1].text[:1].isupper())
