@@ -280,6 +280,8 @@ class MeetingCountryAdmin(HistoryAdmin):
     list_display = ["meeting", "country", "role", "held_on"]
     list_filter = ["role"]
     list_select_related = ["meeting", "country"]
+    # The model's order (role, then country name) sorts the whole table; the newest rows first walk the key.
+    ordering = ["-id"]
     search_fields = ["meeting__title", "country__name_en"]
     autocomplete_fields = ["meeting", "country"]
 
