@@ -91,12 +91,13 @@ class MeetingFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_sector",
         help_text=_("A sector includes its sub-sectors."),
+        widget=forms.CheckboxSelectMultiple,
     )
     country = CountryFilter(
         label=_("Country"),
         queryset=Country.objects.all(),
         method="filter_country",
-        help_text=_("On any side of the meeting."),
+        help_text=_("On any side of the meeting. Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     start = django_filters.DateFilter(
         label=_("From"), field_name="held_on", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
@@ -104,8 +105,12 @@ class MeetingFilter(django_filters.FilterSet):
     end = django_filters.DateFilter(
         label=_("To"), field_name="held_on", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
     )
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=Meeting.Kind.choices, distinct=False)
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Meeting.Status.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=Meeting.Kind.choices, distinct=False, widget=forms.CheckboxSelectMultiple
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Meeting.Status.choices, distinct=False, widget=forms.CheckboxSelectMultiple
+    )
     official = OfficialFilter(label=_("Official"), queryset=Official.objects.all(), method="filter_official")
     q = django_filters.CharFilter(
         label=_("Text"),
@@ -136,7 +141,6 @@ class MeetingFilter(django_filters.FilterSet):
         self.form.fields["sector"].queryset = Sector.objects.order_by(
             Coalesce("parent__name_en", "name_en"), F("parent_id").asc(nulls_first=True), "name_en"
         )
-        self.form.fields["sector"].widget.attrs["size"] = 8
         self.form.fields["country"].widget.attrs["size"] = 8
 
     def filter_sector(self, queryset: QuerySet, name: str, value) -> QuerySet:

@@ -24,6 +24,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from .. import charts
 from ..filters import MeetingFilter, sector_and_descendants
 from ..models import (
     Article,
@@ -37,10 +38,13 @@ from ..models import (
     Position,
     Sector,
 )
+from .dashboard import figure_data
 
 PAGE_SIZE = 30
 EXPORT_CHUNK_SIZE = 500
 LATEST_MEETINGS = 15
+TABLE_COUNTRIES = 15
+CHART_COUNTRIES = 7
 
 
 # --- Fetching ------------------------------------------------------------------------------------------------------
@@ -189,7 +193,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "page_notice": page_notice,
         "total": page.paginator.count,
-        "is_filtered": bool(filterset.is_bound and any(v for k, v in request.GET.lists() if k != "page")),
+        "active_filters": len([k for k, v in request.GET.lists() if k not in ("page", "sort") and any(v)]),
+        "is_filtered": any(any(v) for k, v in request.GET.lists() if k != "page"),
+        "home_country": settings.HOME_COUNTRY,
     }
     # Header links: a second click on the sorted column reverses it.
     sort = context["sort"] = request.GET.get("sort") or "-date"
@@ -321,17 +327,19 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def year_country_table(sector_ids: set[int]) -> dict:
-    """Meetings per year and partner country for the sectors: the rows of the sector page's table and chart."""
+    """Meetings per year and partner country for the sectors, cancelled ones left out: the sector page's table."""
     in_sectors = MeetingSector.objects.filter(sector_id__in=sector_ids)
     counts = (
         MeetingCountry.objects.filter(Exists(in_sectors.filter(meeting=OuterRef("meeting"))))
         .exclude(country_id=settings.HOME_COUNTRY)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
         .values("country_id", year=ExtractYear("held_on"))
         .annotate(count=Count("id"))
         .order_by()
     )
     per_year = (
         Meeting.objects.filter(Exists(in_sectors.filter(meeting=OuterRef("pk"))))
+        .exclude(status=Meeting.Status.CANCELLED)
         .annotate(year=ExtractYear("held_on"))
         .values("year")
         .annotate(count=Count("id"))
@@ -352,12 +360,37 @@ def year_country_table(sector_ids: set[int]) -> dict:
         for code, by_year in cells.items()
     ]
     rows.sort(key=lambda row: (-row["total"], row["country"].name))
+    # The table keeps the leading partners; the rest are summed in one row (the meetings list has them all).
+    shown, rest = rows[:TABLE_COUNTRIES], rows[TABLE_COUNTRIES:]
+    other = None
+    if rest:
+        other = {
+            "countries": len(rest),
+            "counts": [sum(row["counts"][i] for row in rest) for i in range(len(years))],
+            "total": sum(row["total"] for row in rest),
+        }
     return {
         "years": years,
-        "rows": rows,
+        "rows": shown,
+        "other": other,
+        "all_rows": rows,
         "totals": [totals.get(year, 0) for year in years],
         "total": sum(totals.values()),
     }
+
+
+def year_country_figure(table: dict) -> dict | None:
+    """Meetings per year stacked by partner country (the leading ones, the rest as one series)."""
+    if not table["all_rows"]:
+        return None
+    counts = [
+        charts.PeriodCount(year, row["country"].name, count)
+        for row in table["all_rows"]
+        for year, count in zip(table["years"], row["counts"], strict=True)
+        if count
+    ]
+    stack = charts.stack_by_sector(counts, table["years"], top=CHART_COUNTRIES, other_label=_("Other countries"))
+    return figure_data(charts.stacked_bars(stack, y_title=_("Meetings"), monthly=False))
 
 
 @login_required
@@ -366,11 +399,14 @@ def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sector_ids = sector_and_descendants([sector])
     in_sectors = MeetingSector.objects.filter(meeting=OuterRef("pk"), sector_id__in=sector_ids)
     latest = meetings_for_list(Meeting.objects.filter(Exists(in_sectors)))[:LATEST_MEETINGS]
+    table = year_country_table(sector_ids)
     context = {
         "sector": sector,
         "children": list(sector.children.order_by("name_en")),
-        "table": year_country_table(sector_ids),
+        "table": table,
+        "figure": year_country_figure(table),
         "latest": latest,
+        "home_country": settings.HOME_COUNTRY,
     }
     return render(request, "relations/sector_detail.html", context)
 
@@ -394,5 +430,11 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for meeting in page:
         participant = meeting.as_official[0] if meeting.as_official else None
         meeting.role_then = participant
-    context = {"official": official, "positions": list(positions), "page": page, "page_notice": page_notice}
+    context = {
+        "official": official,
+        "positions": list(positions),
+        "page": page,
+        "page_notice": page_notice,
+        "home_country": settings.HOME_COUNTRY,
+    }
     return render(request, "relations/official_detail.html", context)
