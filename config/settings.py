@@ -86,8 +86,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django 6 behaviour now: a URL typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 # `loaddata reference` (and TestCase.fixtures) find the committed fixtures here.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
