@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
@@ -52,15 +51,19 @@ def write_fixture(name: str, objects: list[Model]) -> Path:
 def load_missing(name: str, using: str = "default") -> int:
     """Insert the records of fixture `name` that the database lacks; return how many were inserted."""
     inserted, models, deferred = 0, set(), []
+    existing: dict[type[Model], set] = {}
     with open(fixture_path(name), encoding="utf-8") as handle, transaction.atomic(using=using):
         for record in serializers.deserialize("json", handle, using=using, handle_forward_references=True):
             instance = record.object
             model = type(instance)
             if not router.allow_migrate_model(using, model):
                 continue
-            if instance.pk is not None and model._base_manager.using(using).filter(pk=instance.pk).exists():
+            if model not in existing:
+                existing[model] = set(model._base_manager.using(using).values_list("pk", flat=True))
+            if instance.pk is not None and instance.pk in existing[model]:
                 continue
             record.save(using=using)
+            existing[model].add(instance.pk)
             inserted += 1
             models.add(model)
             if record.deferred_fields:
@@ -78,7 +81,3 @@ def _reset_sequences(using: str, models: set[type[Model]]) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-
-
-def relations_models() -> list[type[Model]]:
-    return list(apps.get_app_config("relations").get_models())
