@@ -15,7 +15,7 @@ from relations.ingest.text import Document, Match, Sentence
 
 PAIR_GAP_RE = re.compile(r"\s*(?:,\s*|,?\s*(?:dan|and|&|serta|with|dengan)\s+|\s*[-–—/]\s*)\s*")
 PARTY_BEFORE = frozenset({"dengan", "with", "delegasi", "delegation", "counterpart", "dubes", "kedubes", "embassy"})
-VISIT_BEFORE = frozenset({"ke", "to", "visiting", "visited", "visit", "mengunjungi"})
+VISIT_BEFORE = frozenset({"ke", "to", "visiting", "visited", "visit", "visits", "mengunjungi"})
 TOPIC_BEFORE = frozenset({"in", "di", "about", "on", "regarding", "tentang", "mengenai", "soal", "isu", "situasi"})
 DELEGATION_RE = re.compile(r"\b(delegasi|delegation)\b", re.IGNORECASE)
 TO_ATTEND_RE = re.compile(r"^\W*(?:\w+\W+){0,2}(to attend|untuk menghadiri|guna menghadiri|for the)\b", re.IGNORECASE)

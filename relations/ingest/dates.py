@@ -33,6 +33,7 @@ _REL = "|".join(sorted((re.escape(r) for r in RELATIVE), key=len, reverse=True))
 DATE_RE = re.compile(
     rf"""
     (?P<wd1>{_WD})\s*,?\s*\(\s*(?P<d1>\d{{1,2}})\s*/\s*(?P<m1>\d{{1,2}})(?:\s*/\s*(?P<y1>\d{{2,4}}))?\s*\)
+  | (?P<wd7>{_WD})\s*\(\s*(?:(?P<d7>\d{{1,2}})\s+(?P<m7>{_MO})|(?P<m8>{_MO})\.?\s+(?P<d8>\d{{1,2}}))\.?\s*\)
   | (?:(?P<wd2>{_WD})\s*,?\s*)?(?:(?:tanggal|tgl\.?)\s*)?
         \b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MO})\b\.?
         (?:,?\s*(?P<y2>\d{{4}})\b)?
@@ -45,6 +46,7 @@ DATE_RE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+DATELINE_END_RE = re.compile(r"\s*(?:\([A-Za-z .]+\)\s*)?[-–—:|]")
 YEAR_RE = re.compile(r"(?<![\d/.,])(?:19[5-9]\d|20[0-4]\d)(?![\d/])")
 
 
@@ -60,6 +62,7 @@ class DateMention:
     relative: int | None = None
     resolved: dt.date | None = None
     precision: str | None = None  # day | month
+    dateline: bool = False  # "Jakarta, Jan 3 -": when the story was filed, not when the meeting was
 
     @property
     def is_bare_weekday(self) -> bool:
@@ -81,8 +84,8 @@ def find_dates(text: str) -> list[DateMention]:
     found = []
     for m in DATE_RE.finditer(text):
         g = m.groupdict()
-        weekday_word = g["wd1"] or g["wd2"] or g["wd3"] or g["wd6"]
-        month_word = g["m2"] or g["m3"] or g["m4"]
+        weekday_word = g["wd1"] or g["wd2"] or g["wd3"] or g["wd6"] or g["wd7"]
+        month_word = g["m2"] or g["m3"] or g["m4"] or g["m7"] or g["m8"]
         # Weekday and month names are capitalised in both languages; lower case is "minggu" (week), "may" (verb).
         if not (_capitalized(weekday_word) and _capitalized(month_word)):
             if g["wd6"] or g["m4"] or (month_word and not _capitalized(month_word)):
@@ -101,10 +104,14 @@ def find_dates(text: str) -> list[DateMention]:
             mention.day, mention.month, mention.year = int(g["d3"]), MONTHS[g["m3"].lower()], _year(g["y3"])
         elif g["m4"]:
             mention.month, mention.year, mention.precision = MONTHS[g["m4"].lower()], int(g["y4"]), "month"
+        elif g["wd7"]:
+            mention.day, mention.month = int(g["d7"] or g["d8"]), MONTHS[(g["m7"] or g["m8"]).lower()]
         elif g["d5"]:
             mention.day, mention.month, mention.year = int(g["d5"]), int(g["m5"]), int(g["y5"])
         if mention.month is not None and not 1 <= mention.month <= 12:
             continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        mention.dateline = m.start() - line_start < 40 and bool(DATELINE_END_RE.match(text, m.end()))
         found.append(mention)
     return found
 

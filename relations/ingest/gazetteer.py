@@ -126,7 +126,7 @@ def title_matcher() -> PhraseMatcher:
             # English titles are capitalised before a name ("under Secretary X's leadership" is not one);
             # Indonesian prose also writes them in lower case ("menteri luar negeri Malaysia").
             policy = EXACT if _is_abbreviation(term) and " " not in term else ANY_CASE
-            if row["language"] == "en" and policy == ANY_CASE:
+            if row["language"] == "en" and policy == ANY_CASE and " " in term:
                 policy = CAPITALIZED
             entries.append((term, Title(row["title_en"], int(row["rank"] or 5), row["kind"]), policy))
     return PhraseMatcher(entries)

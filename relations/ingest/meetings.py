@@ -22,8 +22,8 @@ from relations.ingest.text import Document, Match, Sentence, word_set
 
 MEETING_VERB_RE = re.compile(
     r"\b(menerima|menyambut|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|welcomed|"
-    r"hosted|hosts|met|meets|meeting|talks|visit|visited|visiting|called on|joint press conference|"
-    r"konferensi pers bersama|jumpa pers bersama)\b",
+    r"hosted|hosts|met|meet|meets|meeting|talks|visit|visited|visiting|called on|spoke|phone|telepon|"
+    r"joint press conference|konferensi pers bersama|jumpa pers bersama)\b",
     re.IGNORECASE,
 )
 RECEIVING_RE = re.compile(
@@ -36,6 +36,7 @@ PLANNED_RE = re.compile(
     r"are expected to|plans to|is set to|upcoming)\b",
     re.IGNORECASE,
 )
+INVITATION_OR_PLAN_RE = re.compile(r"\b(undangan|mengundang|invited|invitation|will visit|akan berkunjung)\b", re.I)
 SAME_DAY_RE = re.compile(r"\b(hari yang sama|same day|usai|setelah|kemudian|afterwards|later that day)\b", re.I)
 VENUE_RE = re.compile(
     r"\b(?:di|in|at)\s+((?:(?:the|ruang|gedung|kantor)\s+)?[A-Z][\w'’.-]*(?:(?:,\s*|\s+(?:of|the|dan|and)\s+|\s+)"
@@ -98,8 +99,11 @@ def draft_meetings(
             return [MeetingDraft(sides=[home, fallback], anchors=anchors, home=home)]
         return []
     # In Indonesian news an official whose title names no country is the home country's ("Menhan Prabowo").
+    # English wire copy often leaves the home side's country unsaid ("Foreign Minister Sugiono spoke with ..."):
+    # with one foreign country named, an official of no stated country is on the home side.
+    unplaced = any(p.country is None and p.kind == "title" and p.name for p in people)
     home_takes_part = any(home in sides for sides in per_sentence.values()) or (
-        language == "id" and any(p.country is None and p.kind == "title" and p.name for p in people)
+        unplaced and (language == "id" or len(foreign_order) == 1)
     )
     if not home_takes_part:
         anchors = sorted(per_sentence)
@@ -149,10 +153,17 @@ def date_meeting(
         by_sentence.setdefault(doc.sentence_at(mention.start).index, []).append(mention)
     order = list(draft.anchors) + [i for i in draft.segment if i in cued_sentences and i not in draft.anchors]
     chosen = None
-    for index in order:
-        usable = [m for m in by_sentence.get(index, []) if m.precision == "day" or m.is_bare_weekday or m.relative]
-        if usable:
-            chosen = usable[0]
+    for datelines in (False, True):
+        for index in order:
+            usable = [
+                m
+                for m in by_sentence.get(index, [])
+                if (m.precision == "day" or m.is_bare_weekday or m.relative is not None) and m.dateline == datelines
+            ]
+            if usable:
+                chosen = usable[0]
+                break
+        if chosen:
             break
     main = doc.sentences[doc.sentence_at(chosen.start).index] if chosen else doc.sentences[draft.anchors[0]]
     draft.status = "planned" if PLANNED_RE.search(main.text) else "held"
@@ -179,41 +190,51 @@ def inherit_dates(doc: Document, drafts: list[MeetingDraft]) -> None:
 
 
 def host_meeting(doc: Document, draft: MeetingDraft, home: str, countries: list[Match], places: list[Match]) -> None:
+    """The receiving side, from the first sentence reporting the meeting that says where or who received."""
     sides = set(draft.sides)
-    anchor_set = set(draft.anchors)
-    in_anchors = [m for m in countries if doc.sentence_of_token[m.first] in anchor_set]
-    visited = [m.value.code for m in in_anchors if is_visit_destination(doc, m) and m.value.code in sides]
-    venue_codes, place, span = _venue(doc, draft, countries, places)
-    receiver = _receiving_side(doc, draft)
-    third_country = next((m.value.code for m in in_anchors if is_event_venue(doc, m)), None)
-    if visited:
-        host = visited[0]
-    elif venue_codes and venue_codes[0] in sides:
-        host = venue_codes[0]
-    elif receiver in sides:
-        host = receiver
-    elif (venue_codes and venue_codes[0] not in sides) or third_country:
-        host = None
-    else:
+    host, decided = None, False
+    draft.place, draft.place_span = None, None
+    for index in draft.anchors:
+        sentence = doc.sentences[index]
+        if draft.status == "held" and INVITATION_OR_PLAN_RE.search(sentence.text):
+            continue  # "invited the minister to visit Tokyo": a later trip, not this meeting's venue
+        mentions = [m for m in countries if doc.sentence_of_token[m.first] == index]
+        visited = [m.value.code for m in mentions if is_visit_destination(doc, m)]
+        visited += [p.value for p in places if doc.sentence_of_token[p.first] == index and is_visit_destination(doc, p)]
+        visited = [code for code in visited if code in sides]
+        venue_codes, place, span = _venue(doc, sentence, countries, places)
+        if place and draft.place is None:
+            draft.place, draft.place_span = place, span
+        receiver = _receiving_side(doc, draft, index)
+        third_country = next((m.value.code for m in mentions if is_event_venue(doc, m)), None)
+        if visited:
+            host, decided = visited[0], True
+        elif venue_codes and venue_codes[0] in sides:
+            host, decided = venue_codes[0], True
+        elif receiver in sides:
+            host, decided = receiver, True
+        elif (venue_codes and venue_codes[0] not in sides) or third_country:
+            host, decided = None, True
+        if decided:
+            break
+    if not decided:
         host = home if home in sides else None
     draft.host = host
     draft.partners = [c for c in draft.sides if c != host]
-    draft.place, draft.place_span = place, span
 
 
-def _venue(doc: Document, draft: MeetingDraft, countries: list[Match], places: list[Match]):
-    for index in draft.anchors:
-        sentence = doc.sentences[index]
-        for match in VENUE_RE.finditer(sentence.text):
-            start, end = sentence.start + match.start(1), sentence.start + match.end(1)
-            following = re.match(r"\s*([a-z]+)", doc.text[end : end + 20])
-            if following and following.group(1) not in PLACE_FOLLOWERS:
-                continue  # "in Japan-Philippine defense cooperation": an adjective, not a venue
-            end = _cut_at_date(doc, start, end)
-            codes = [p.value for p in places if start <= p.start < end]
-            codes += [c.value.code for c in countries if start <= c.start < end]
-            if codes:
-                return codes, doc.text[start:end].rstrip(" ,."), [start, end]
+def _venue(doc: Document, sentence: Sentence, countries: list[Match], places: list[Match]):
+    """The place after "di"/"in"/"at" in the sentence and the countries it is in."""
+    for match in VENUE_RE.finditer(sentence.text):
+        start, end = sentence.start + match.start(1), sentence.start + match.end(1)
+        following = re.match(r"\s*([a-z]+)", doc.text[end : end + 20])
+        if following and following.group(1) not in PLACE_FOLLOWERS:
+            continue  # "in Japan-Philippine defense cooperation": an adjective, not a venue
+        end = _cut_at_date(doc, start, end)
+        codes = [p.value for p in places if start <= p.start < end]
+        codes += [c.value.code for c in countries if start <= c.start < end]
+        if codes:
+            return codes, doc.text[start:end].rstrip(" ,."), [start, end]
     return [], None, None
 
 
@@ -231,16 +252,14 @@ def _cut_at_date(doc: Document, start: int, end: int) -> int:
     return len(doc.text[: found.start()].rstrip(" ,")) if found else end
 
 
-def _receiving_side(doc: Document, draft: MeetingDraft) -> str | None:
-    for index in draft.anchors:
-        sentence = doc.sentences[index]
-        verb = RECEIVING_RE.search(sentence.text)
-        if not verb:
-            continue
-        subject = [p for p in draft.people if p.sentence == index and p.start < sentence.start + verb.start()]
-        if subject and subject[-1].country:
-            return subject[-1].country
-    return None
+def _receiving_side(doc: Document, draft: MeetingDraft, index: int) -> str | None:
+    """The country of the official named before "menerima"/"received" in the sentence."""
+    sentence = doc.sentences[index]
+    verb = RECEIVING_RE.search(sentence.text)
+    if not verb:
+        return None
+    subject = [p for p in draft.people if p.sentence == index and p.start < sentence.start + verb.start()]
+    return subject[-1].country if subject else None
 
 
 def place_people(doc: Document, draft: MeetingDraft, people: list[Person], cued: set[int]) -> None:

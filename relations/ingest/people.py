@@ -93,7 +93,15 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         limit = sentence.last_token
         country, explicit, posted_to = None, False, None
         before = country_ending_at.get(title.first)
-        if before and GAP_OK(doc, before.last - 1, title.first):
+        if before is None:
+            # "Indonesian Navy Chief of Staff": a country word before the service the title belongs to.
+            k = title.first
+            while k > sentence.first_token and title.first - k < 3 and tokens[k - 1].key in words:
+                k -= 1
+                before = country_ending_at.get(k)
+                if before:
+                    break
+        if before and before.first >= sentence.first_token and GAP_OK(doc, before.last - 1, before.last):
             country, explicit = before.value.code, True
         i = title.last
         after_parenthesis = False
@@ -169,9 +177,52 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         person.spans = [[person.start, person.end]]
         people.append(person)
         claimed_until = name_last or title_end
+    people.extend(_ranked_without_title(doc, people))
+    people.sort(key=lambda p: p.start)
     _mark_accompanying(doc, people)
     _resolve_counterparts(people)
     return people
+
+
+RANKS_AS_TITLE = re.compile(
+    r"^(laksamana|marsekal|jenderal|letjen|mayjen|brigjen|laksdya|laksda|laksma|marsdya|marsda|marsma|kolonel|"
+    r"general|admiral|air chief marshal|air marshal|lieutenant general|major general|brigadier general|"
+    r"vice admiral|rear admiral|colonel|gen\.|adm\.|h\.e\.|his excellency|her excellency|yang mulia)",
+    re.IGNORECASE,
+)
+
+
+def _ranked_without_title(doc: Document, people: list[Person]) -> list[Person]:
+    """ "dipimpin oleh Laksamana Nicolas Vaujour": a rank or "H.E." before a name marks an official with no title."""
+    covered = [(p.start, p.end) for p in people]
+    found = []
+    honorifics = gazetteer.honorific_matcher()
+    for match in honorifics.find_all(doc):
+        if not RANKS_AS_TITLE.match(match.surface) or any(a <= match.start < b for a, b in covered):
+            continue
+        sentence = doc.sentences[doc.sentence_of_token[match.first]]
+        first = _skip_honorifics(doc, match.first, sentence.last_token, honorifics)
+        name_first, name_last = _name_run(doc, first, sentence.last_token)
+        if name_first is None or name_last - name_first < 2:
+            continue  # one capitalised word after "General" is too weak a sign of a person
+        end = doc.tokens[name_last - 1].end
+        person = Person(
+            name=_clean_name(doc.text[doc.tokens[name_first].start : end]),
+            title=match.surface,
+            title_en=match.surface,
+            rank=6,
+            country=None,
+            country_explicit=False,
+            kind="title",
+            start=match.start,
+            end=end,
+            first_token=match.first,
+            sentence=sentence.index,
+        )
+        person.spans = [[person.start, person.end]]
+        covered.append((person.start, person.end))
+        found.append(person)
+    return found
 
 
 def _is_headline(text: str) -> bool:
@@ -200,7 +251,7 @@ def link_unnamed(people: list[Person]) -> None:
 
 
 def GAP_OK(doc: Document, left: int, right: int) -> bool:  # noqa: N802 - reads as a predicate on the gap
-    return doc.text[doc.tokens[left].end : doc.tokens[right].start] in (" ", "")
+    return doc.text[doc.tokens[left].end : doc.tokens[right].start] in (" ", "", ". ")  # ". ": "U.S. Secretary"
 
 
 def _is_acronym(word: str) -> bool:
@@ -234,7 +285,9 @@ def _name_after_honorific(doc: Document, i: int, limit: int, honorifics) -> tupl
             return None, None  # prose, not the rest of an organisation's name
         if honorifics.match_at(doc, j, limit):
             start = _skip_honorifics(doc, j, limit, honorifics)
-            return _name_run(doc, start, limit)
+            first, last = _name_run(doc, start, limit)
+            if first is not None:
+                return first, last
     return None, None
 
 
@@ -247,7 +300,7 @@ def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None
         if j > first:
             gap = doc.text[tokens[j - 1].end : token.start]
             initial_before = bool(INITIAL_RE.fullmatch(tokens[j - 1].text))
-            if not (gap == " " or (initial_before and gap in (". ", "."))):
+            if not (gap in (" ", "-") or (initial_before and gap in (". ", "."))):
                 break
         if token.key in NAME_PARTICLES and j > first and j + 1 < limit and tokens[j + 1].is_capitalized:
             j += 1
