@@ -174,8 +174,9 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def fetch(client: Client, url: str) -> int:
     response = client.get(url)
+    # The client closes the response itself (for a streamed one, once read to the end); closing it again would
+    # fire request_finished with close_old_connections connected and drop the database connection.
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     if response.status_code != 200:
         location = f" to {response['Location']}" if response.has_header("Location") else ""
         raise PageError(f"HTTP {response.status_code}{location}")

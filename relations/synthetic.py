@@ -847,6 +847,8 @@ def clear(using: str = "default") -> None:
     quote = connection.ops.quote_name
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Checks still deferred in an enclosing transaction would make TRUNCATE refuse: run them first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in tables)} CASCADE")
         else:
             for table in tables:

@@ -1,0 +1,74 @@
+"""The benchmark's report: every page a row with the agreed keys, a broken page an error row; no timed asserts."""
+
+import json
+import tempfile
+from io import StringIO
+from pathlib import Path
+from unittest import mock
+
+from django.core.management import call_command
+from django.test import SimpleTestCase, TestCase
+
+from relations import benchmark
+
+from .test_generate_data import generate, make_reference
+
+KEYS = {"page", "p50_ms", "p95_ms", "queries", "floor_ms"}
+
+
+def bench(*args: str) -> tuple[list[dict], str]:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "bench.json"
+        out = StringIO()
+        call_command(
+            "bench", "--requests", "2", "--warmup", "1", "--json", str(path), *args, stdout=out, stderr=StringIO()
+        )
+        return json.loads(path.read_text()), out.getvalue()
+
+
+class BenchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_reference()
+        generate("--meetings", "30", "--no-progress")
+
+    def test_json_has_the_keys_for_every_page(self):
+        rows, output = bench()
+        self.assertEqual([row["page"] for row in rows], benchmark.DEFAULT_PAGES)
+        for row in rows:
+            self.assertLessEqual(KEYS, set(row))
+            if row["error"] is None:
+                self.assertGreater(row["queries"], 0)
+                for key in ("p50_ms", "p95_ms", "floor_ms"):
+                    self.assertIsInstance(row[key], float)
+            self.assertIn(f"| {row['page']} ", output)
+
+    def test_a_broken_page_is_an_error_row(self):
+        pages = {**benchmark.PAGES, "overview": lambda targets: "/no-such-page/"}
+        with mock.patch.dict(benchmark.PAGES, pages):
+            rows, output = bench("--pages", "overview", "meeting")
+        self.assertEqual(rows[0]["error"], "PageError: HTTP 404")
+        self.assertIsNone(rows[0]["p50_ms"])
+        self.assertEqual(rows[1]["page"], "meeting")
+        self.assertIn("overview: PageError: HTTP 404", output)
+
+
+class StatementTests(SimpleTestCase):
+    def test_floor_runs_reads_only_and_the_select_of_a_server_side_cursor(self):
+        captured = [
+            {"sql": 'SAVEPOINT "s1"'},
+            {"sql": 'DECLARE "_django_curs_1" NO SCROLL CURSOR WITHOUT HOLD FOR SELECT 1'},
+            {"sql": "(SELECT 2) UNION (SELECT 3)"},
+            {"sql": "WITH x AS (SELECT 4) SELECT * FROM x"},
+            {"sql": "UPDATE django_session SET expire_date = '2030-01-01'"},
+        ]
+        self.assertEqual(
+            benchmark.select_statements(captured),
+            ["SELECT 1", "(SELECT 2) UNION (SELECT 3)", "WITH x AS (SELECT 4) SELECT * FROM x"],
+        )
+
+    def test_percentile_is_nearest_rank(self):
+        samples = [float(n) for n in range(1, 21)]
+        self.assertEqual(benchmark.percentile(samples, 0.95), 19.0)
+        self.assertEqual(benchmark.percentile(samples, 0.5), 10.0)
+        self.assertEqual(benchmark.percentile([5.0], 0.95), 5.0)
