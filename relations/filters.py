@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Country, Meeting, MeetingCountry, MeetingSector, Official, Participant, Sector
@@ -137,10 +138,12 @@ class MeetingFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Sectors listed as a tree: each parent followed by its children.
+        # Choices in the reader's alphabet order; sectors as a tree, each parent followed by its children.
+        name = "name_id" if (get_language() or "").startswith("id") else "name_en"
         self.form.fields["sector"].queryset = Sector.objects.order_by(
-            Coalesce("parent__name_en", "name_en"), F("parent_id").asc(nulls_first=True), "name_en"
+            Coalesce(f"parent__{name}", name), F("parent_id").asc(nulls_first=True), name
         )
+        self.form.fields["country"].queryset = Country.objects.order_by(name)
         self.form.fields["country"].widget.attrs["size"] = 8
 
     def filter_sector(self, queryset: QuerySet, name: str, value) -> QuerySet:
