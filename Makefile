@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup data admin lint bench clean vendor-plotly
+.PHONY: run test setup data admin lint bench clean vendor-plotly score
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -36,6 +36,10 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Extraction accuracy on ../shared/eval (in-process; SCORE_ARGS=--subprocess runs the shared scorer itself).
+score: setup
+	$(PY) manage.py score_extraction $(SCORE_ARGS)
 
 bench: setup
 	$(PY) manage.py bench $(BENCH_ARGS)
