@@ -129,7 +129,7 @@ class PartnerRow:
     alpha3: str
     name: str
     meetings: int
-    last_contact: dt.date
+    last_contact: dt.date | None
     this_year: int = 0
     last_year: int = 0
     trend: tuple = ()
@@ -148,7 +148,7 @@ def partner_rows(today: dt.date) -> list[PartnerRow]:
         .values("country_id", "country__alpha3", "country__name_en", "country__name_id")
         .annotate(
             n=Count("meeting", distinct=True),
-            last_contact=Max("held_on"),
+            last_contact=Max("held_on", filter=Q(held_on__lte=today)),
             this=Count("meeting", distinct=True, filter=Q(held_on__range=this)),
             last=Count("meeting", distinct=True, filter=Q(held_on__range=last)),
         )

@@ -21,7 +21,7 @@ TREND_YEARS = 6
 COUNTRY_SORTS = {
     "meetings": lambda row: (-row.meetings, row.name),
     "name": lambda row: row.name.casefold(),
-    "last": lambda row: (-row.last_contact.toordinal(), row.name),
+    "last": lambda row: (-(row.last_contact or dt.date.min).toordinal(), row.name),
 }
 
 

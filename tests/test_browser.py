@@ -1,0 +1,184 @@
+"""The dashboard in a real browser: headless Debian chromium against the live server, reference + seed + demo data.
+
+Each page's screenshot goes to test-artifacts/; the overview and Peru page also to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from .conftest import service_unavailable
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the fixtures are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+FIXTURES = [settings.BASE_DIR / "fixtures" / name for name in ("reference.json", "seed.json", "demo.json")]
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+DOCS_SCREENSHOTS = settings.BASE_DIR / "docs" / "screenshots"
+PASSWORD = "browser-test-password-1"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        service_unavailable(f"chromium not found at {CHROMIUM}")
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        except Error as exc:
+            service_unavailable(f"chromium does not start: {exc}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(browser, live_server):
+    call_command("loaddata", *[str(path) for path in FIXTURES if path.exists()], verbosity=0)
+    get_user_model().objects.create_user("analyst", password=PASSWORD)
+    return live_server.url
+
+
+class Visit:
+    """A logged-in page that records every request and every console error."""
+
+    def __init__(self, browser, base_url: str, *, width: int = 1366):
+        self.base_url = base_url
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def log_in(self) -> None:
+        self.page.goto(self.base_url + "/accounts/login/")
+        self.page.fill("#id_username", "analyst")
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_url(self.base_url + "/")
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+        self.page.wait_for_load_state("networkidle")
+
+    def wait_for_charts(self, count: int) -> None:
+        self.page.wait_for_function(f"document.querySelectorAll('.chart.is-drawn .main-svg').length >= {count}")
+
+    def screenshot(self, name: str, *, docs: bool = False) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        if docs:
+            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(DOCS_SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def foreign_hosts(self) -> set[str]:
+        return {urlsplit(url).hostname for url in self.requests if urlsplit(url).scheme in {"http", "https"}} - (
+            LOCAL_HOSTS
+        )
+
+
+@pytest.fixture
+def visit(browser, site):
+    visit = Visit(browser, site)
+    visit.log_in()
+    yield visit
+    visit.context.close()
+
+
+def test_anonymous_visitor_is_sent_to_login(browser, site):
+    visit = Visit(browser, site)
+    visit.open("/countries/PE/")
+    assert visit.page.url == site + "/accounts/login/?next=/countries/PE/"
+    visit.screenshot("login")
+    visit.context.close()
+
+
+def test_overview_draws_its_charts_offline(visit):
+    visit.open("/")
+    visit.wait_for_charts(2)
+    # The world map drew its countries from the topojson we serve.
+    visit.page.wait_for_selector("#chart-map .choroplethlocation")
+    assert visit.page.locator("#chart-monthly .main-svg").count() >= 1
+    assert visit.page.locator(".stat__value").count() == 3
+    visit.screenshot("overview", docs=True)
+    assert visit.errors == []
+    assert visit.foreign_hosts() == set()
+    assert any(url.endswith("/static/vendor/topojson/world_110m.json") for url in visit.requests)
+
+
+def test_peru_page_has_the_seed_meeting_marker_that_opens_the_meeting(visit):
+    visit.open("/countries/PE/")
+    visit.wait_for_charts(1)
+    markers = visit.page.evaluate(
+        """() => document.getElementById('chart-timeline').data.flatMap(
+            trace => trace.x.map((x, i) => ({x, url: trace.customdata[i], hover: trace.hovertext[i]})))"""
+    )
+    seed = [marker for marker in markers if marker["x"] == "2024-10-04"]
+    assert len(seed) == 1
+    assert "Peru" in seed[0]["hover"]
+    assert seed[0]["url"].startswith("/meetings/")
+    visit.screenshot("country-pe", docs=True)
+    visit.open("/countries/")
+    visit.screenshot("countries")
+    visit.page.goto(visit.base_url + seed[0]["url"])
+    assert visit.page.url == visit.base_url + seed[0]["url"]
+    assert visit.errors == []
+    assert visit.foreign_hosts() == set()
+
+
+def test_switching_to_indonesian(visit):
+    visit.open("/countries/PE/")
+    with visit.page.expect_navigation():
+        visit.page.select_option("#language-select", "id")
+    visit.wait_for_charts(1)
+    assert visit.page.get_attribute("html", "lang") == "id"
+    assert visit.page.locator("h2#timeline-title").inner_text() == "Linimasa keterlibatan"
+    assert visit.page.locator(".site-nav").inner_text().split() == ["Ikhtisar", "Negara", "Pertemuan"]
+    visit.open("/")
+    visit.wait_for_charts(2)
+    assert visit.page.locator("h1").inner_text() == "Ikhtisar"
+    visit.screenshot("overview-id")
+    assert visit.errors == []
+
+
+def test_meetings_filtered_by_counter_terrorism_find_the_seed_meeting(visit):
+    visit.open("/meetings/?sector=counter_terrorism")
+    visit.screenshot("meetings-counter-terrorism")
+    assert visit.page.get_by_text("Peru's ambassador pays a courtesy call", exact=False).count() >= 1
+    assert visit.errors == []
+
+
+def test_phone_width_has_no_horizontal_overflow(browser, site):
+    visit = Visit(browser, site, width=390)
+    visit.log_in()
+    for path, name in (
+        ("/", "overview-phone"),
+        ("/countries/", "countries-phone"),
+        ("/countries/PE/", "country-pe-phone"),
+    ):
+        visit.open(path)
+        visit.screenshot(name)
+        assert visit.page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    visit.context.close()
