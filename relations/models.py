@@ -706,3 +706,8 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def clean(self) -> None:
+        # Forms that set `meeting` themselves (the admin's inline) leave it out of the constraint's own check.
+        if self.fulfilled_by_id is not None and self.fulfilled_by_id == self.meeting_id:
+            raise ValidationError({"fulfilled_by": _("A commitment is fulfilled by a later meeting, not by its own.")})

@@ -213,6 +213,54 @@ class EditorTests(AdminData):
         self.assertContains(response, "A meeting has at most one host country.")
         self.assertFalse(Meeting.objects.filter(title="Two hosts").exists())
 
+    def test_broken_rules_in_inlines_come_back_as_messages(self):
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        people, blank = formset_prefix(page, Participant)
+        countries, blank_country = formset_prefix(page, MeetingCountry)
+        commitments, _ = formset_prefix(page, Commitment)
+        cases = {
+            "A commitment is fulfilled by a later meeting, not by its own.": {
+                f"{commitments}-0-status": "fulfilled",
+                f"{commitments}-0-fulfilled_by": self.meeting.pk,
+            },
+            "Only a fulfilled commitment names the meeting that fulfilled it.": {
+                f"{commitments}-0-fulfilled_by": self.later.pk,
+            },
+            "This position belongs to another official.": {
+                f"{people}-{blank}-official": self.ambassador.pk,
+                f"{people}-{blank}-position": self.position.pk,
+                f"{people}-{blank}-side": "PE",
+            },
+        }
+        cases |= {
+            "Please correct the duplicate data for country.": {
+                f"{countries}-{blank_country}-country": "PE",
+                f"{countries}-{blank_country}-role": "partner",
+            },
+            "Please correct the duplicate data for official.": {
+                f"{people}-{blank}-official": self.official.pk,
+                f"{people}-{blank}-side": "ID",
+            },
+        }
+        for message, change in cases.items():
+            with self.subTest(message=message):
+                response = self.client.post(url, form_data(page) | change)
+
+                self.assertContains(response, message)
+        self.assertEqual(self.meeting.history.count(), 1)
+
+    def test_a_second_host_is_refused_with_a_message(self):
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        countries, blank = formset_prefix(page, MeetingCountry)
+        data = form_data(page) | {f"{countries}-{blank}-country": "CL", f"{countries}-{blank}-role": "host"}
+
+        response = self.client.post(url, data)
+
+        self.assertContains(response, "A meeting has at most one host country.")
+        self.assertEqual(self.meeting.countries.count(), 2)
+
     def test_official_saves_with_a_new_position(self):
         url = admin_url(Official, "change", self.official.pk)
         page = self.client.get(url)
