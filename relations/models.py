@@ -197,6 +197,15 @@ class Organization(models.Model):
 
     natural_key.dependencies = ["relations.country"]
 
+    def clean(self) -> None:
+        # Forms have no `id` field, so the organization_not_own_parent constraint is not checked before saving.
+        ancestor, seen = self.parent, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": _("An organization cannot be its own parent or ancestor.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
 
 class OfficialManager(models.Manager):
     def get_by_natural_key(self, full_name: str, country_code: str) -> Official:

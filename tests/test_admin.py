@@ -23,6 +23,7 @@ from relations.models import (
     MeetingCountry,
     MeetingSector,
     Official,
+    Organization,
     Participant,
     Position,
     Sector,
@@ -249,6 +250,17 @@ class EditorTests(AdminData):
 
                 self.assertContains(response, message)
         self.assertEqual(self.meeting.history.count(), 1)
+
+    def test_a_parent_that_is_the_row_itself_is_refused_with_a_message(self):
+        for model, row, message in [
+            (Organization, self.ministry, "An organization cannot be its own parent or ancestor."),
+            (Sector, self.defence, "A sector cannot be its own ancestor."),
+        ]:
+            with self.subTest(model=model.__name__):
+                url = admin_url(model, "change", row.pk)
+                response = self.client.post(url, form_data(self.client.get(url)) | {"parent": row.pk})
+
+                self.assertContains(response, message)
 
     def test_a_second_host_is_refused_with_a_message(self):
         url = admin_url(Meeting, "change", self.meeting.pk)
