@@ -13,7 +13,7 @@ import re
 from relations.ingest import gazetteer
 from relations.ingest.text import Document, Match, Sentence
 
-PAIR_GAP_RE = re.compile(r"\s*(?:,\s*|,?\s*(?:dan|and|&|serta|with|dengan)\s+|\s*[-–—/]\s*)\s*")
+PAIR_GAP_RE = re.compile(r"\s*(?:,\s*|,?\s*(?:dan|and|&|serta|with|dengan)\s+(?:the\s+)?|\s*[-–—/]\s*)\s*")
 PARTY_BEFORE = frozenset({"dengan", "with", "delegasi", "delegation", "counterpart", "dubes", "kedubes", "embassy"})
 VISIT_BEFORE = frozenset({"ke", "to", "visiting", "visited", "visit", "visits", "mengunjungi"})
 TOPIC_BEFORE = frozenset({"in", "di", "about", "on", "regarding", "tentang", "mengenai", "soal", "isu", "situasi"})

@@ -134,8 +134,12 @@ def title_matcher() -> PhraseMatcher:
 
 @lru_cache(maxsize=1)
 def honorific_matcher() -> PhraseMatcher:
+    """Ranks and honorifics; the value ends in "." when only the abbreviated form with its full stop is one
+    ("Gen." is General, "Gen Nakatani" is a given name)."""
+    terms = [row["term"] for row in _rows("titles.csv") if row["kind"] == "honorific"]
+    undotted = {t.lower() for t in terms if not t.endswith(".")}
     return PhraseMatcher(
-        (row["term"], row["term"], _policy(row["term"])) for row in _rows("titles.csv") if row["kind"] == "honorific"
+        (t, t if t.endswith(".") and t[:-1].lower() not in undotted else t.rstrip("."), _policy(t)) for t in terms
     )
 
 

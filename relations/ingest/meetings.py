@@ -102,9 +102,20 @@ def draft_meetings(
     # English wire copy often leaves the home side's country unsaid ("Foreign Minister Sugiono spoke with ..."):
     # with one foreign country named, an official of no stated country is on the home side.
     unplaced = any(p.country is None and p.kind == "title" and p.name for p in people)
-    home_takes_part = any(home in sides for sides in per_sentence.values()) or (
-        unplaced and (language == "id" or len(foreign_order) == 1)
-    )
+    home_takes_part = any(home in sides for sides in per_sentence.values()) or (unplaced and language == "id")
+    if not home_takes_part and unplaced and len(foreign_order) == 1:
+        # Other sentences may name the other side ("cooperation between Japan and the Philippines").
+        elsewhere = [
+            code
+            for sentence in doc.sentences
+            if sentence.index not in per_sentence
+            for code in sides_in_sentence(doc, sentence, countries)
+        ]
+        others = [c for c in dict.fromkeys(elsewhere) if c not in foreign_order]
+        if others and home not in others:
+            foreign_order += others
+        else:
+            home_takes_part = True
     if not home_takes_part:
         anchors = sorted(per_sentence)
         return [MeetingDraft(sides=foreign_order, anchors=anchors, home=home)]

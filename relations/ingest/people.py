@@ -123,7 +123,7 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
                 continue
             if gap.strip() not in ("", "-", "'", "’"):
                 break
-            if honorifics.match_at(doc, i, limit):
+            if honorific_at(doc, i, limit, honorifics):
                 break
             if i in country_at:
                 match = country_at[i]
@@ -140,7 +140,7 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
                 while j < limit and tokens[j].key in CONNECTIVES:
                     j += 1
                 continues = j < limit and (tokens[j].key in words or j in country_at or _is_acronym(tokens[j].text))
-                if continues and not honorifics.match_at(doc, j, limit):
+                if continues and not honorific_at(doc, j, limit, honorifics):
                     i = j
                     continue
                 break
@@ -198,6 +198,8 @@ def _ranked_without_title(doc: Document, people: list[Person]) -> list[Person]:
     found = []
     honorifics = gazetteer.honorific_matcher()
     for match in honorifics.find_all(doc):
+        if match.value.endswith(".") and doc.text[match.end : match.end + 1] != ".":
+            continue
         if not RANKS_AS_TITLE.match(match.surface) or any(a <= match.start < b for a, b in covered):
             continue
         sentence = doc.sentences[doc.sentence_of_token[match.first]]
@@ -258,9 +260,16 @@ def _is_acronym(word: str) -> bool:
     return 2 <= len(word) <= 7 and word.isupper() and word.isalpha()
 
 
+def honorific_at(doc: Document, i: int, limit: int, honorifics) -> Match | None:
+    match = honorifics.match_at(doc, i, limit)
+    if match and match.value.endswith(".") and doc.text[match.end : match.end + 1] != ".":
+        return None
+    return match
+
+
 def _skip_honorifics(doc: Document, i: int, limit: int, honorifics) -> int:
     while i < limit:
-        match = honorifics.match_at(doc, i, limit)
+        match = honorific_at(doc, i, limit, honorifics)
         if not match:
             break
         i = match.last
@@ -283,7 +292,7 @@ def _name_after_honorific(doc: Document, i: int, limit: int, honorifics) -> tupl
         token = doc.tokens[j]
         if not (token.is_capitalized or token.key in CONNECTIVES):
             return None, None  # prose, not the rest of an organisation's name
-        if honorifics.match_at(doc, j, limit):
+        if honorific_at(doc, j, limit, honorifics):
             start = _skip_honorifics(doc, j, limit, honorifics)
             first, last = _name_run(doc, start, limit)
             if first is not None:

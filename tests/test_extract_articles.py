@@ -1,0 +1,158 @@
+"""extract_article on short articles written for these tests, in both languages."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+from relations.ingest.extract import extract_article
+
+SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed"
+
+COURTESY_CALL_ID = (
+    "Jakarta - Menteri Pertahanan RI Sjafrie Sjamsoeddin menerima kunjungan kehormatan Duta Besar Jepang untuk "
+    "Indonesia, Masaki Yasushi, di Kantor Kemhan, Jakarta, Selasa (14/1/2025). Dalam pertemuan tersebut, kedua pihak "
+    "membahas peningkatan kerja sama pertahanan dan keamanan maritim.\n"
+    "Menhan Sjafrie didampingi oleh Sekjen Kemhan Marsdya TNI Donny Ermawan. Dubes Jepang menyampaikan undangan bagi "
+    "Menhan untuk berkunjung ke Tokyo pada Maret 2025."
+)
+NEUTRAL_GROUND_EN = (
+    "On November 22, 2024, Defense Minister Nakatani, visiting Laos to attend the ASEAN Defence Ministers' "
+    "Meeting-Plus, held a meeting with Philippine Secretary of National Defense Gilberto Teodoro. The two ministers "
+    "agreed to continue defense cooperation between Japan and the Philippines."
+)
+THREE_MEETINGS_ID = (
+    "Menhan RI Prabowo Subianto menerima kunjungan kehormatan Dubes Malaysia untuk Indonesia, Rabu (13/11/2019).\n"
+    "Usai menerima Dubes Malaysia, Menhan RI juga menerima delegasi Angkatan Laut Prancis yang dipimpin oleh "
+    "Laksamana Nicolas Vaujour.\n"
+    "Masih pada hari yang sama, Menhan RI dijadwalkan menerima kunjungan Dubes India untuk Indonesia."
+)
+NO_MEETING_ID = (
+    "Komisi I DPR menggelar rapat kerja dengan Menteri Pertahanan untuk membahas rencana anggaran tahun depan. Ketua "
+    "Komisi I mengatakan anggaran alutsista perlu ditingkatkan, Rabu (10/9). Rapat berlangsung tertutup."
+)
+NO_MEETING_EN = (
+    "President Prabowo Subianto opened the national defence exhibition in Jakarta on Tuesday, urging domestic "
+    "companies to build more equipment at home. He said the defence industry must become more self-reliant."
+)
+PLANNED_EN = (
+    "Malaysian Prime Minister Anwar Ibrahim will visit Jakarta next week and is scheduled to meet President Prabowo "
+    "Subianto on Monday, the foreign ministry said. The two leaders are expected to discuss trade."
+)
+PHONE_CALL_EN = (
+    "Foreign Minister Sugiono spoke by phone with U.S. Secretary of State Marco Rubio on Thursday to discuss trade "
+    "and investment. The two ministers agreed to explore cooperation on energy."
+)
+
+
+class IndonesianArticleTests(SimpleTestCase):
+    def test_courtesy_call_at_the_ministry(self):
+        document = extract_article(COURTESY_CALL_ID)
+        self.assertEqual((document["language"], len(document["meetings"])), ("id", 1))
+        meeting = document["meetings"][0]
+        self.assertEqual(
+            {k: meeting[k] for k in ("date", "date_text", "status", "host_country", "partner_countries", "kind")},
+            {
+                "date": "2025-01-14",
+                "date_text": "Selasa (14/1/2025)",
+                "status": "held",
+                "host_country": "ID",
+                "partner_countries": ["JP"],
+                "kind": "courtesy_call",
+            },
+        )
+        self.assertEqual(meeting["place"], "Kantor Kemhan, Jakarta")
+        self.assertEqual(
+            [(o["name"], o["country"], o["role"]) for o in meeting["officials"]],
+            [
+                ("Sjafrie Sjamsoeddin", "ID", "principal"),
+                ("Masaki Yasushi", "JP", "principal"),
+                ("Donny Ermawan", "ID", "accompanying"),
+            ],
+        )
+        self.assertEqual([s["slug"] for s in meeting["sectors"]], ["defence", "maritime_security"])
+        self.assertEqual([(c["kind"], c["due"]) for c in meeting["commitments"]], [("invitation", "2025-03")])
+
+    def test_spans_point_at_the_evidence(self):
+        meeting = extract_article(COURTESY_CALL_ID)["meetings"][0]
+        [[start, end]] = meeting["spans"]["date"]
+        self.assertEqual(COURTESY_CALL_ID[start:end], "Selasa (14/1/2025)")
+        start, end = meeting["officials"][1]["spans"][0]
+        self.assertEqual(COURTESY_CALL_ID[start:end], "Duta Besar Jepang untuk Indonesia, Masaki Yasushi")
+        start, end = meeting["sectors"][1]["spans"][0]
+        self.assertEqual(COURTESY_CALL_ID[start:end], "keamanan maritim")
+
+    def test_several_meetings_in_one_text(self):
+        meetings = extract_article(THREE_MEETINGS_ID)["meetings"]
+        self.assertEqual(
+            [(m["partner_countries"], m["date"], m["status"], m["kind"]) for m in meetings],
+            [
+                (["MY"], "2019-11-13", "held", "courtesy_call"),
+                (["FR"], "2019-11-13", "held", "delegation_visit"),
+                (["IN"], "2019-11-13", "planned", "courtesy_call"),
+            ],
+        )
+        self.assertEqual(
+            [(o["name"], o["country"]) for o in meetings[1]["officials"]],
+            [("Prabowo Subianto", "ID"), ("Nicolas Vaujour", "FR")],
+        )
+
+    def test_article_about_no_meeting_proposes_none(self):
+        self.assertEqual(extract_article(NO_MEETING_ID)["meetings"], [])
+
+
+class EnglishArticleTests(SimpleTestCase):
+    def test_neutral_ground_lists_every_side(self):
+        meeting = extract_article(NEUTRAL_GROUND_EN, published=dt.date(2024, 11, 22))["meetings"][0]
+        self.assertEqual(
+            (meeting["date"], meeting["host_country"], meeting["partner_countries"], meeting["kind"]),
+            ("2024-11-22", None, ["PH", "JP"], "bilateral_meeting"),
+        )
+        self.assertEqual(
+            [(o["name"], o["country"]) for o in meeting["officials"]], [("Nakatani", "JP"), ("Gilberto Teodoro", "PH")]
+        )
+        # The ASEAN meeting is where they met, not what they discussed.
+        self.assertEqual([s["slug"] for s in meeting["sectors"]], ["defence"])
+
+    def test_planned_visit_takes_the_next_monday(self):
+        meeting = extract_article(PLANNED_EN, published=dt.date(2025, 6, 20))["meetings"][0]
+        self.assertEqual(
+            (meeting["status"], meeting["date"], meeting["host_country"], meeting["partner_countries"]),
+            ("planned", "2025-06-23", "ID", ["MY"]),
+        )
+
+    def test_phone_call_with_an_unnamed_home_side(self):
+        meeting = extract_article(PHONE_CALL_EN, published=dt.date(2025, 2, 7))["meetings"][0]
+        self.assertEqual((meeting["kind"], meeting["date"]), ("phone_call", "2025-02-06"))
+        self.assertEqual(
+            [(o["name"], o["country"]) for o in meeting["officials"]], [("Sugiono", "ID"), ("Marco Rubio", "US")]
+        )
+        self.assertEqual([c["kind"] for c in meeting["commitments"]], ["explore"])
+
+    def test_article_about_no_meeting_proposes_none(self):
+        document = extract_article(NO_MEETING_EN, published=dt.date(2024, 11, 27))
+        self.assertEqual((document["language"], document["meetings"]), ("en", []))
+
+
+class SeedArticleTests(SimpleTestCase):
+    def setUp(self):
+        files = sorted(SEED_DIR.glob("*.txt")) if SEED_DIR.is_dir() else []
+        if not files:
+            self.skipTest("the shared seed article is not next to this project")
+        self.text = files[0].read_text(encoding="utf-8")
+
+    def test_seed_meeting(self):
+        meeting = extract_article(self.text)["meetings"][0]
+        self.assertEqual(
+            (meeting["date"], meeting["host_country"], meeting["partner_countries"], meeting["kind"]),
+            ("2024-10-04", "ID", ["PE"], "courtesy_call"),
+        )
+        self.assertEqual(
+            [(o["name"], o["country"], o["role"]) for o in meeting["officials"]],
+            [
+                ("M. Herindra", "ID", "principal"),
+                ("Luis Raúl Tsuboyama Galván", "PE", "principal"),
+                ("Cristian Córdova", "PE", "accompanying"),
+            ],
+        )
+        self.assertIn("invitation", [c["kind"] for c in meeting["commitments"]])

@@ -1,0 +1,58 @@
+import datetime as dt
+
+from django.test import SimpleTestCase
+
+from relations.ingest.dates import find_dates, resolve_all, resolve_weekday
+
+
+def resolved(text: str, published: dt.date | None = None) -> list[str | None]:
+    mentions = find_dates(text)
+    resolve_all(text, mentions, published)
+    return [m.iso for m in mentions]
+
+
+class DayMonthTests(SimpleTestCase):
+    def test_weekday_with_day_and_month_takes_the_year_the_weekday_fits(self):
+        # No publication date: the year comes from the text (2024) and Friday 4 October is in 2024.
+        text = "Wamenhan menerima Dubes pada Jumat (4/10). Pertemuan pemimpin digelar November 2024 mendatang."
+        self.assertEqual(resolved(text), ["2024-10-04", "2024-11"])
+
+    def test_year_written_in_the_brackets(self):
+        self.assertEqual(resolved("Menhan menerima tamu, Rabu (13/11/2019)."), ["2019-11-13"])
+
+    def test_publication_year_first_then_the_year_before_for_january_articles(self):
+        # Published on 3 January 2025; Monday 30 December is in 2024.
+        self.assertEqual(resolved("Kasal menerima tamu, Senin (30/12).", dt.date(2025, 1, 3)), ["2024-12-30"])
+
+    def test_english_forms(self):
+        text = "On November 22, 2024, the ministers met. A photo from Sept. 9, 2021 and 12 June 2024."
+        self.assertEqual(resolved(text), ["2024-11-22", "2021-09-09", "2024-06-12"])
+
+    def test_weekday_with_month_name_in_brackets(self):
+        self.assertEqual(resolved("They met on Monday (Dec 30).", dt.date(2025, 1, 3)), ["2024-12-30"])
+
+    def test_lower_case_minggu_is_a_week_not_sunday(self):
+        self.assertEqual(find_dates("Kunjungan itu terjadi minggu lalu."), [])
+
+
+class RelativeAndBareWeekdayTests(SimpleTestCase):
+    def test_kemarin_and_besok_count_from_publication(self):
+        self.assertEqual(resolved("Kemarin dan besok.", dt.date(2024, 5, 8)), ["2024-05-07", "2024-05-09"])
+
+    def test_bare_weekday_is_the_last_one_up_to_publication(self):
+        text = "The minister received the ambassador on Tuesday."
+        mentions = find_dates(text)
+        day = resolve_weekday(mentions[0], mentions, dt.date(2020, 11, 5), None, future=False)
+        self.assertEqual(day, dt.date(2020, 11, 3))
+
+    def test_bare_weekday_of_a_planned_meeting_is_the_next_one(self):
+        mentions = find_dates("They will meet on Monday.")
+        day = resolve_weekday(mentions[0], mentions, dt.date(2025, 6, 20), None, future=True)
+        self.assertEqual(day, dt.date(2025, 6, 23))
+
+    def test_bare_weekday_without_publication_uses_the_full_date_on_that_weekday(self):
+        text = "Mereka bertemu Senin. Pameran berlangsung Senin (6/5) sampai dengan 9 Mei 2024."
+        mentions = find_dates(text)
+        resolve_all(text, mentions, None)
+        day = resolve_weekday(mentions[0], mentions, None, None, future=False)
+        self.assertEqual(day, dt.date(2024, 5, 6))

@@ -1,0 +1,24 @@
+from django.test import SimpleTestCase
+
+from relations.ingest.errors import UnsupportedLanguageError
+from relations.ingest.language import check_language, detect_language
+
+
+class DetectLanguageTests(SimpleTestCase):
+    def test_indonesian(self):
+        text = "Menteri Pertahanan menerima kunjungan duta besar dari negara sahabat di kantornya pada hari ini."
+        self.assertEqual(detect_language(text), "id")
+
+    def test_english(self):
+        text = "The defence minister received the ambassador at the ministry and they discussed the partnership."
+        self.assertEqual(detect_language(text), "en")
+
+    def test_other_language_is_refused_with_its_name(self):
+        text = "Le ministre de la Défense a reçu l'ambassadeur au ministère pour parler de la coopération militaire."
+        with self.assertRaisesMessage(UnsupportedLanguageError, "(French) is not supported"):
+            detect_language(text)
+
+    def test_given_language_is_checked(self):
+        self.assertEqual(check_language("EN"), "en")
+        with self.assertRaisesMessage(UnsupportedLanguageError, "The language 'fr' is not supported"):
+            check_language("fr")

@@ -1,0 +1,79 @@
+from django.test import SimpleTestCase
+
+from relations.ingest.countries import find_countries
+from relations.ingest.people import find_people, merge_people, same_person
+from relations.ingest.text import Document
+
+
+def people(text: str, language: str = "id") -> list[tuple]:
+    doc = Document(text)
+    found = merge_people(find_people(doc, find_countries(doc, language)))
+    return [(p.name, p.country, p.role) for p in found if p.kind == "title"]
+
+
+class IndonesianTitleTests(SimpleTestCase):
+    def test_seed_forms(self):
+        text = (
+            "Wakil Menteri Pertahanan (Wamenhan) Republik Indonesia, M. Herindra, menyambut kunjungan kehormatan "
+            "Duta Besar Peru untuk Indonesia, H.E. Mr. Luis Raúl Tsuboyama Galván, di Jakarta, pada Jumat (4/10). "
+            "Dubes Peru ditemani oleh Wakil Kepala Misi Kedutaan Besar Peru, Mr. Cristian Córdova."
+        )
+        self.assertEqual(
+            people(text),
+            [
+                ("M. Herindra", "ID", "principal"),
+                ("Luis Raúl Tsuboyama Galván", "PE", "principal"),
+                ("Cristian Córdova", "PE", "accompanying"),
+            ],
+        )
+
+    def test_abbreviated_title_with_country_then_name(self):
+        text = "Wamenhan RI Muhammad Herindra bertemu Menhan Malaysia Datuk Seri Khaled Nordin di Kuala Lumpur."
+        self.assertEqual(people(text), [("Muhammad Herindra", "ID", "principal"), ("Khaled Nordin", "MY", "principal")])
+
+    def test_ranks_are_not_part_of_the_name(self):
+        text = "Panglima TNI Jenderal TNI Agus Subiyanto menerima Kepala Staf Angkatan Darat Thailand."
+        self.assertEqual(people(text)[0], ("Agus Subiyanto", None, "principal"))
+
+    def test_office_named_without_a_person_gives_no_name(self):
+        text = "Turut hadir Dirjen Strahan Kemhan dan Kabaranahan Kemhan."
+        self.assertEqual([name for name, _, _ in people(text)], [])
+
+    def test_rank_alone_marks_an_official(self):
+        text = "Delegasi Prancis dipimpin oleh Laksamana Nicolas Vaujour."
+        self.assertEqual(people(text), [("Nicolas Vaujour", None, "principal")])
+
+
+class EnglishTitleTests(SimpleTestCase):
+    def test_title_of_country_then_name(self):
+        text = "The Minister of Defense of the Republic of Indonesia Prabowo Subianto received the envoy."
+        self.assertEqual(people(text, "en"), [("Prabowo Subianto", "ID", "principal")])
+
+    def test_demonym_before_title_and_counterpart(self):
+        text = (
+            "Foreign Minister Sugiono met his Australian counterpart Penny Wong and Japanese Defense Minister "
+            "Gen Nakatani."
+        )
+        self.assertEqual(
+            people(text, "en"),
+            [("Sugiono", None, "principal"), ("Penny Wong", "AU", "principal"), ("Gen Nakatani", "JP", "principal")],
+        )
+
+    def test_long_title_runs_on_to_the_name(self):
+        text = (
+            "He met Coordinating Minister for Maritime Affairs and Investment Luhut Pandjaitan, and Chief of Defense "
+            "Air Chief Marshal Hadi Tjahjanto."
+        )
+        self.assertEqual([n for n, _, _ in people(text, "en")], ["Luhut Pandjaitan", "Hadi Tjahjanto"])
+
+    def test_spokesperson_is_kept_apart(self):
+        doc = Document("Spokesperson Jane Roe said the visit went well.")
+        found = find_people(doc, find_countries(doc, "en"))
+        self.assertEqual([(p.name, p.kind) for p in found], [("Jane Roe", "spokesperson")])
+
+
+class SamePersonTests(SimpleTestCase):
+    def test_initial_and_short_forms(self):
+        self.assertTrue(same_person("Muhammad Herindra", "M. Herindra"))
+        self.assertTrue(same_person("Prabowo", "Prabowo Subianto"))
+        self.assertFalse(same_person("Retno Marsudi", "Marise Payne"))

@@ -1,0 +1,55 @@
+from django.test import SimpleTestCase
+
+from relations.ingest.kinds import choose_kind, find_cues
+from relations.ingest.sectors import find_sectors
+from relations.ingest.text import Document
+
+
+def slugs(text: str) -> list[str]:
+    doc = Document(text)
+    return sorted({hit.slug for hit in find_sectors(doc, doc.sentences)})
+
+
+def kind(text: str) -> str | None:
+    doc = Document(text)
+    cue = choose_kind(find_cues(doc, doc.sentences), 0)
+    return cue.kind if cue else None
+
+
+class SectorTests(SimpleTestCase):
+    def test_keywords_in_both_languages(self):
+        self.assertEqual(
+            slugs("Keduanya membahas penanggulangan terorisme dan industri pertahanan."),
+            ["counter_terrorism", "defence_industry"],
+        )
+        self.assertEqual(slugs("They discussed cyber security and defense cooperation."), ["cyber_security", "defence"])
+
+    def test_spelling_and_plural_variants(self):
+        self.assertEqual(
+            slugs("They agreed on more military exercises and defence cooperation."),
+            ["defence", "military_education_training"],
+        )
+
+    def test_forum_named_as_the_setting_is_not_a_topic(self):
+        self.assertEqual(slugs("Mereka bertemu di sela-sela KTT ASEAN di Vientiane."), [])
+        self.assertEqual(slugs("Peru mengundang Indonesia ke pertemuan APEC."), ["apec"])
+
+    def test_keyword_inside_a_proper_name_does_not_count(self):
+        self.assertEqual(slugs("They met at the Kuala Lumpur International Trade and Exhibition Centre."), [])
+
+
+class KindTests(SimpleTestCase):
+    def test_courtesy_call(self):
+        self.assertEqual(kind("Menhan menerima kunjungan kehormatan Dubes Peru."), "courtesy_call")
+
+    def test_specific_format_wins_over_the_first_cue(self):
+        self.assertEqual(kind("The ministers met in Jakarta. It was the seventh 2+2 meeting."), "dialogue_2plus2")
+
+    def test_phone_call(self):
+        self.assertEqual(kind("Menlu RI melakukan percakapan telepon dengan Menlu Jepang."), "phone_call")
+
+    def test_visit_to_attend_a_summit_is_not_the_kind(self):
+        self.assertEqual(
+            kind("The minister, visiting Laos to attend the summit, held a meeting with his counterpart."),
+            "bilateral_meeting",
+        )
