@@ -39,7 +39,9 @@ class MeetingReviewForm(forms.Form):
     def __init__(self, *args, countries: list[tuple[str, str]], sectors: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host_country"].choices = [("", _("— none (neutral ground) —")), *countries]
-        self.fields["partner_countries"].choices = countries
+        # The proposed partners first: in a list of 250 countries a selection further down is easy to miss.
+        chosen = set(self.initial.get("partner_countries") or [])
+        self.fields["partner_countries"].choices = sorted(countries, key=lambda choice: choice[0] not in chosen)
         self.fields["sectors"].choices = sectors
 
     def clean(self):
@@ -68,7 +70,7 @@ class OfficialReviewForm(forms.Form):
 class CommitmentReviewForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Commitment.Kind.choices, initial=Commitment.Kind.OTHER)
     description = forms.CharField(
-        label=_("What was promised"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was promised"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     due = forms.RegexField(
         label=_("Due"),

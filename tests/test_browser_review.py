@@ -1,0 +1,113 @@
+"""An editor in a real browser: paste an article, follow its extraction, correct the proposal, approve.
+
+Headless Debian chromium against the live server, with the reference data loaded and the real extractor; Celery
+runs the task in the request (eager) so the test needs no worker. The review screen's screenshot goes to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
+
+from config.celery import app
+from relations.models import Article, Meeting
+from tests.conftest import service_unavailable
+from tests.ingest_samples import ENGLISH
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+PASSWORD = "review-test-password-1"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        service_unavailable(f"chromium not found at {CHROMIUM}")
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        except Error as exc:
+            service_unavailable(f"chromium does not start: {exc}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def eager_tasks():
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def editor_page(browser, live_server, eager_tasks):
+    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "reference.json"), verbosity=0)
+    editor = User.objects.create_user("editor", password=PASSWORD)
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_article", "view_article", "add_meeting", "view_meeting"])
+    )
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    yield page, live_server.url
+    context.close()
+    assert errors == []
+
+
+def test_editor_pastes_reviews_and_approves(editor_page):
+    page, base = editor_page
+    page.goto(base + "/articles/new/")
+    page.fill("#id_text", ENGLISH)
+    page.fill("#id_published_on", "2024-05-15")
+    page.click("text=Submit for extraction")
+    page.wait_for_url(re.compile(r"/articles/\d+/$"))
+    assert page.locator("[data-status]").first.get_attribute("data-status") == "proposed"
+
+    page.click("text=Review the proposal")
+    page.wait_for_url(re.compile(r"/articles/\d+/review/$"))
+    assert page.locator("[data-testid=marked-text] mark.fact").count() > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "article_review.png"))
+    page.screenshot(path=str(ARTIFACTS / "article_review_full.png"), full_page=True)
+
+    # The editor corrects whatever the extractor got wrong, in the first meeting's form.
+    include = page.locator("#id_m0-include")
+    if not include.is_checked():
+        include.check()
+    page.fill("#id_m0-date", "2024-05-14")
+    page.select_option("#id_m0-date_precision", "day")
+    page.select_option("#id_m0-status", "held")
+    page.select_option("#id_m0-kind", "courtesy_call")
+    page.select_option("#id_m0-host_country", "ID")
+    page.select_option("#id_m0-partner_countries", ["CL"])
+    page.click("text=Approve and record")
+    page.wait_for_url(re.compile(r"/meetings/\d+/$"))
+
+    meeting = Meeting.objects.get()
+    assert page.url == f"{base}/meetings/{meeting.pk}/"
+    assert (str(meeting.held_on), meeting.kind) == ("2024-05-14", "courtesy_call")
+    assert sorted(meeting.countries.values_list("country_id", "role")) == [("CL", "partner"), ("ID", "host")]
+    assert Article.objects.get().status == Article.Status.APPROVED
