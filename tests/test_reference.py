@@ -1,9 +1,14 @@
 """Reference data is generated from pycountry, CLDR and relations/data/, and the committed fixtures match it."""
 
+import io
 import json
 import re
+import tempfile
+from pathlib import Path
+from unittest import mock
 
 import pycountry
+from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 
 from relations import reference
@@ -167,3 +172,30 @@ class CommittedFixtureTests(SimpleTestCase):
         for name in ("reference", "seed", "demo"):
             with self.subTest(name):
                 self.assertIsNone(re.search(r"/(work|home|tmp)/", fixture_path(name).read_text("utf-8")))
+
+
+class BuildCommandTests(SimpleTestCase):
+    """The build commands write the same files the generators produce (into a scratch folder here)."""
+
+    def build(self, command: str, *args: str) -> str:
+        with tempfile.TemporaryDirectory() as folder, mock.patch("relations.fixture_files.FIXTURE_DIR", Path(folder)):
+            call_command(command, *args, stdout=io.StringIO())
+            return next(Path(folder).glob("*.json")).read_text("utf-8")
+
+    def test_build_reference_fixture(self):
+        self.assertEqual(self.build("build_reference_fixture"), fixture_path("reference").read_text("utf-8"))
+
+    def test_build_seed_fixture_from_an_article_file(self):
+        committed = fixture_path("seed").read_text("utf-8")
+        text = next(r["fields"]["text"] for r in json.loads(committed) if r["model"] == "relations.article")
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as article:
+            article.write(text)
+            article.flush()
+            self.assertEqual(self.build("build_seed_fixture", article.name), committed)
+
+    def test_build_seed_fixture_refuses_an_article_without_the_evidence(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as article:
+            article.write("Jakarta, Jumat (4/10). Another text altogether.")
+            article.flush()
+            with self.assertRaisesMessage(CommandError, "The seed article lacks the evidence for: defence"):
+                self.build("build_seed_fixture", article.name)
