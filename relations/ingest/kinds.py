@@ -1,8 +1,9 @@
 """What kind of meeting a text reports, from the cue words of relations/data/kinds.csv.
 
-Tier 1 cues name a format outright (2+2, joint commission, phone call) and win wherever they are; tier 2 cues
-(courtesy call, visit, bilateral meeting) count in the sentence that reports the meeting, earliest first; tier 3
-(signing) only when nothing else is said, since texts often recall agreements signed before.
+Tier 1 cues name a format outright (2+2, joint commission, phone call) and win wherever they are; in the sentence
+that reports the meeting, tier 2 (courtesy call, state visit, bilateral meeting) beats tier 3, the generic words
+(visit, meeting, "menerima kunjungan"), earliest first; tier 4 (signing) counts only when nothing else is said, since
+texts often recall agreements signed before.
 """
 
 from __future__ import annotations
@@ -27,10 +28,14 @@ class KindCue:
 
 
 def find_cues(doc: Document, sentences: list[Sentence]) -> list[KindCue]:
+    """Every cue, overlapping ones too: "menerima kunjungan kenegaraan" is both a visit received and a state visit."""
     cues = []
     matcher = gazetteer.kind_matcher()
     for sentence in sentences:
-        for match in matcher.find_all(doc, sentence.first_token, sentence.last_token):
+        for i in range(sentence.first_token, sentence.last_token):
+            match = matcher.match_at(doc, i, sentence.last_token)
+            if match is None:
+                continue
             kind, tier = match.value
             if kind == "visit" and VISIT_TO_EVENT_RE.match(doc.text[match.end : match.end + 60]):
                 continue
@@ -39,12 +44,12 @@ def find_cues(doc: Document, sentences: list[Sentence]) -> list[KindCue]:
 
 
 def choose_kind(cues: list[KindCue], main_sentence: int | None) -> KindCue | None:
-    """The specific format if named; else the main sentence's first cue; else the earliest cue."""
+    """A format named anywhere; else the strongest cue of the main sentence; else the strongest, earliest cue."""
     if not cues:
         return None
     first_tier = [c for c in cues if c.tier == 1]
     if first_tier:
         return first_tier[0]
-    usual = [c for c in cues if c.tier == 2] or cues
-    in_main = [c for c in usual if c.sentence == main_sentence]
-    return (in_main or usual)[0]
+    in_main = [c for c in cues if c.sentence == main_sentence]
+    pool = in_main or cues
+    return min(pool, key=lambda c: (c.tier, c.sentence, c.start))

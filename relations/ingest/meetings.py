@@ -229,9 +229,30 @@ def host_meeting(doc: Document, draft: MeetingDraft, home: str, countries: list[
         if decided:
             break
     if not decided:
-        host = home if home in sides else None
+        dateline = _dateline_country(doc, countries, places)
+        if dateline and dateline not in sides:
+            host = None  # filed from a third country ("Vientiane - Di sela-sela ADMM-Plus ...")
+        elif dateline:
+            host = dateline
+        else:
+            host = home if home in sides else None
     draft.host = host
     draft.partners = [c for c in draft.sides if c != host]
+
+
+DATELINE_RE = re.compile(r"^\s*([A-Z][A-Za-z .]{1,30}?)\s*(?:,[^-–—\n]{0,30})?(?:\([A-Za-z .]+\))?\s*[-–—:]\s")
+
+
+def _dateline_country(doc: Document, countries: list[Match], places: list[Match]) -> str | None:
+    """The country of the city a story is filed from ("Seoul (ANTARA) -")."""
+    match = DATELINE_RE.match(doc.text)
+    if not match:
+        return None
+    start, end = match.start(1), match.end(1)
+    found = [p.value for p in places if start <= p.start < end] + [
+        c.value.code for c in countries if start <= c.start < end
+    ]
+    return found[0] if found else None
 
 
 def _venue(doc: Document, sentence: Sentence, countries: list[Match], places: list[Match]):
@@ -252,7 +273,8 @@ def _venue(doc: Document, sentence: Sentence, countries: list[Match], places: li
 PLACE_FOLLOWERS = word_set(
     """
     on pada to for and with dengan untuk yang ketika saat dalam this last next lalu ini kemarin where di in at
-    sebagai as after usai setelah before sebelum pagi siang sore malam waktu
+    sebagai as after usai setelah before sebelum pagi siang sore malam waktu today yesterday hari besok tomorrow
+    during selama earlier later
     """
 )
 

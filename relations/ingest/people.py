@@ -150,6 +150,13 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
             break
         title_end = i
         name_first, name_last = _name_after(doc, i, limit, honorifics)
+        if name_first is not None and name_last in country_at and GAP_OK(doc, name_last - 1, name_last):
+            # "Komandan Penjaga Pantai Filipina Laksamana ...": the "name" was an organisation of that country.
+            match = country_at[name_last]
+            if country is None:
+                country, explicit = match.value.code, True
+            title_end = match.last
+            name_first, name_last = _name_after(doc, match.last, limit, honorifics)
         if name_first is None:
             # A long title may end in an unknown organisation name; the person then follows an honorific.
             name_first, name_last = _name_after_honorific(doc, i, min(limit, i + 14), honorifics)
@@ -240,11 +247,9 @@ def link_unnamed(people: list[Person]) -> None:
     for person in people:
         if person.name:
             continue
-        same = [
-            p
-            for p in named
-            if p.title_en == person.title_en and (p.country == person.country or None in (p.country, person.country))
-        ]
+        same = [p for p in named if p.title_en == person.title_en and p.country == person.country]
+        if not same and person.country is not None:
+            same = [p for p in named if p.title_en == person.title_en and p.country is None]
         if len({p.name for p in same}) == 1 or (same and all(same_person(same[0].name, p.name) for p in same)):
             person.name = same[0].name
             if person.country and not same[0].country:
@@ -313,6 +318,9 @@ def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None
                 break
         if token.key in NAME_PARTICLES and j > first and j + 1 < limit and tokens[j + 1].is_capitalized:
             j += 1
+            continue
+        if j > first and doc.text[tokens[j - 1].end : token.start] == "-" and token.text.islower():
+            j += 1  # "Shin Won-sik"
             continue
         if not token.is_capitalized or token.key in NOT_NAMES:
             break
