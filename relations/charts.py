@@ -152,7 +152,16 @@ def stacked_bars(stack: Stack, *, y_title: str = "", monthly: bool = True) -> go
         ],
         layout=_layout(barmode="stack", bargap=0.25),
     )
-    fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor="#e3e7ec", zeroline=False, tickformat="d")
+    # Whole meetings only: small counts get a tick per meeting rather than plotly's halves.
+    small = max(stack.totals, default=0) <= 8
+    fig.update_yaxes(
+        title_text=y_title,
+        rangemode="tozero",
+        gridcolor="#e3e7ec",
+        zeroline=False,
+        tickformat="d",
+        dtick=1 if small else None,
+    )
     if monthly:
         fig.update_xaxes(type="date", tickformat="%b\n%Y", dtick="M3", ticklabelmode="period", showgrid=False)
     else:
@@ -209,7 +218,7 @@ def marker_size(rank: int | None) -> int:
     return 26 - 2 * (min(max(rank, 1), 9) - 1)
 
 
-def timeline(points: Sequence[TimelinePoint], *, lanes: Sequence[str]) -> go.Figure:
+def timeline(points: Sequence[TimelinePoint], *, lanes: Sequence[str], until: dt.date | None = None) -> go.Figure:
     """One marker per meeting: date across, kind of meeting as lanes, coloured by sector, sized by seniority.
 
     The meeting's URL travels in customdata so a click opens it (see static/relations/charts.js).
@@ -237,7 +246,7 @@ def timeline(points: Sequence[TimelinePoint], *, lanes: Sequence[str]) -> go.Fig
             )
         )
     fig = go.Figure(traces, layout=_layout(margin=dict(l=10, r=10, t=10, b=40), hovermode="closest"))
-    fig.update_xaxes(type="date", showgrid=True, gridcolor="#e3e7ec", zeroline=False)
+    fig.update_xaxes(type="date", range=date_range(points, until), showgrid=True, gridcolor="#e3e7ec", zeroline=False)
     fig.update_yaxes(
         type="category",
         categoryorder="array",
@@ -247,6 +256,20 @@ def timeline(points: Sequence[TimelinePoint], *, lanes: Sequence[str]) -> go.Fig
         automargin=True,
     )
     return fig
+
+
+def date_range(points: Sequence[TimelinePoint], until: dt.date | None = None) -> list[str]:
+    """The x range: every meeting (and `until`, usually today) with a margin, never less than a year wide.
+
+    Without it plotly zooms one lone meeting to milliseconds.
+    """
+    if not points:
+        return []
+    first = min(p.held_on for p in points)
+    last = max([p.held_on for p in points] + ([until] if until else []))
+    span = (last - first).days
+    margin = dt.timedelta(days=max(span // 25, 45, (366 - span) // 2))
+    return [(first - margin).isoformat(), (last + margin).isoformat()]
 
 
 def _timeline_hover(point: TimelinePoint) -> str:

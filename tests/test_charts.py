@@ -132,3 +132,19 @@ class SparkBarsTests(SimpleTestCase):
 
     def test_empty(self):
         self.assertEqual(charts.spark_bars([]), [])
+
+
+class DateRangeTests(SimpleTestCase):
+    def point(self, day):
+        return TimelinePoint(day, "t", "lane", "group", "#000000", None, [], "/m/")
+
+    def test_one_meeting_gets_a_year_wide_axis_centred_on_it(self):
+        self.assertEqual(charts.date_range([self.point(dt.date(2024, 10, 4))]), ["2024-04-04", "2025-04-05"])
+
+    def test_long_spans_get_a_margin_and_reach_until(self):
+        points = [self.point(dt.date(2000, 1, 1)), self.point(dt.date(2009, 12, 31))]
+        self.assertEqual(charts.date_range(points, until=dt.date(2024, 12, 31)), ["1999-01-01", "2025-12-31"])
+
+    def test_small_counts_tick_once_per_meeting(self):
+        stack = charts.stack_by_sector([PeriodCount(2024, "Trade", 2)], [2024])
+        self.assertEqual(charts.stacked_bars(stack, monthly=False).layout.yaxis.dtick, 1)

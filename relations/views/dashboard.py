@@ -105,7 +105,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     meetings = dashboard.country_meetings(country.code)
     held = [m for m in meetings if m.status != Meeting.Status.CANCELLED]
-    years = list(range(held[-1].held_on.year, held[0].held_on.year + 1)) if held else []
+    # From the first meeting to this year, so that a quiet recent period shows as such.
+    years = list(range(held[-1].held_on.year, max(held[0].held_on.year, today.year) + 1)) if held else []
     stack = charts.stack_by_sector(
         dashboard.sector_counts_by_year(country.code), years, top=7, other_label=_("Other sectors")
     )
@@ -119,8 +120,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "first_contact": min((m.held_on for m in held), default=None),
         "last_contact": max((m.held_on for m in held if m.held_on <= today), default=None),
         "this_year_count": sum(1 for m in held if m.held_on.year == today.year),
-        "timeline_figure": figure_data(charts.timeline(points, lanes=lanes)) if points else None,
-        "timeline_height": max(260, 90 + 46 * len(lanes)),
+        "timeline_figure": figure_data(charts.timeline(points, lanes=lanes, until=today)) if points else None,
+        "timeline_height": max(220, 90 + 46 * len(lanes)),
         "stack": stack,
         "sector_figure": figure_data(charts.stacked_bars(stack, y_title=_("Meetings"), monthly=False))
         if stack.series
