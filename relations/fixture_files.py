@@ -14,7 +14,7 @@ from django.core import serializers
 from django.core.management.color import no_style
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import connections, router, transaction
-from django.db.models import Model
+from django.db.models import AutoField, Model
 
 FIXTURE_DIR: Path = settings.BASE_DIR / "fixtures"
 INITIAL_FIXTURES = ("reference", "seed", "demo")
@@ -49,9 +49,15 @@ def write_fixture(name: str, objects: list[Model]) -> Path:
 
 
 def load_missing(name: str, using: str = "default") -> int:
-    """Insert the records of fixture `name` that the database lacks; return how many were inserted."""
+    """Insert the records of fixture `name` that the database lacks; return how many were inserted.
+
+    A record is present when its natural key, or its id for models without one, is in the database. The rows
+    hanging from a present id-keyed row (a meeting's sides, participants, sectors) are left alone too: if the id
+    belongs to someone else's meeting, the fixture's rows must not be attached to it.
+    """
     inserted, models, deferred = 0, set(), []
     existing: dict[type[Model], set] = {}
+    taken: dict[type[Model], set] = {}  # ids of id-keyed rows the database already had
     with open(fixture_path(name), encoding="utf-8") as handle, transaction.atomic(using=using):
         for record in serializers.deserialize("json", handle, using=using, handle_forward_references=True):
             instance = record.object
@@ -61,7 +67,14 @@ def load_missing(name: str, using: str = "default") -> int:
             if model not in existing:
                 existing[model] = set(model._base_manager.using(using).values_list("pk", flat=True))
             if instance.pk is not None and instance.pk in existing[model]:
+                if _has_surrogate_key(model):
+                    taken.setdefault(model, set()).add(instance.pk)
                 continue
+            if _hangs_from_taken(instance, taken):
+                continue
+            for field_name, ids in record.m2m_data.items():
+                related = model._meta.get_field(field_name).related_model
+                record.m2m_data[field_name] = [pk for pk in ids if pk not in taken.get(related, ())]
             record.save(using=using)
             existing[model].add(instance.pk)
             inserted += 1
@@ -72,6 +85,17 @@ def load_missing(name: str, using: str = "default") -> int:
             record.save_deferred_fields(using=using)
         _reset_sequences(using, models)
     return inserted
+
+
+def _has_surrogate_key(model: type[Model]) -> bool:
+    return isinstance(model._meta.pk, AutoField) and not hasattr(model, "natural_key")
+
+
+def _hangs_from_taken(instance: Model, taken: dict[type[Model], set]) -> bool:
+    return any(
+        field.many_to_one and getattr(instance, field.attname) in taken.get(field.related_model, ())
+        for field in instance._meta.concrete_fields
+    )
 
 
 def _reset_sequences(using: str, models: set[type[Model]]) -> None:

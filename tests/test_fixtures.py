@@ -239,3 +239,14 @@ class LoadInitialDataTests(TestCase):
         CountryAlias.objects.filter(alias="Peruvian").delete()
         self.assertIn("reference: 1 new record(s).", self.run_command("--no-demo"))
         self.assertTrue(CountryAlias.objects.filter(country="PE", alias="Peruvian").exists())
+
+
+class LoadIntoTakenIdsTests(TestCase):
+    def test_fixture_rows_are_not_attached_to_another_meeting_with_the_same_id(self):
+        Meeting.objects.create(pk=1, held_on=dt.date(2023, 5, 2), title="A meeting recorded by hand")
+        call_command("load_initial_data", "--no-demo", stdout=io.StringIO())
+        meeting = Meeting.objects.get(pk=1)
+        self.assertEqual(meeting.title, "A meeting recorded by hand")
+        self.assertEqual((meeting.countries.count(), meeting.participants.count(), meeting.sectors.count()), (0, 0, 0))
+        self.assertEqual((meeting.commitments.count(), meeting.articles.count()), (0, 0))
+        self.assertEqual(Article.objects.get().meetings.count(), 0)
