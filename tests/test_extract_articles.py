@@ -156,3 +156,54 @@ class SeedArticleTests(SimpleTestCase):
             ],
         )
         self.assertIn("invitation", [c["kind"] for c in meeting["commitments"]])
+
+
+class HostTests(SimpleTestCase):
+    def test_side_that_hosted_at_its_own_ministry(self):
+        text = (
+            "WASHINGTON - Secretary of Defense Lloyd J. Austin III hosted Indonesian Minister of Defense Prabowo "
+            "Subianto at the Pentagon today. They discussed military exercises."
+        )
+        meeting = extract_article(text, published=dt.date(2024, 8, 31))["meetings"][0]
+        self.assertEqual(
+            (meeting["host_country"], meeting["partner_countries"], meeting["date"]), ("US", ["ID"], "2024-08-31")
+        )
+        self.assertEqual(
+            [(o["name"], o["country"]) for o in meeting["officials"]],
+            [("Lloyd J. Austin", "US"), ("Prabowo Subianto", "ID")],
+        )
+
+    def test_story_filed_from_a_third_country_is_neutral_ground(self):
+        text = (
+            "Vientiane - Di sela-sela pertemuan ADMM-Plus, Menhan Sjafrie Sjamsoeddin bertemu Menhan Australia "
+            "Richard Marles, Kamis (21/11/2024)."
+        )
+        meeting = extract_article(text)["meetings"][0]
+        self.assertEqual((meeting["host_country"], meeting["partner_countries"]), (None, ["ID", "AU"]))
+
+    def test_state_visit_received_at_a_palace(self):
+        text = (
+            "Presiden Joko Widodo menerima kunjungan kenegaraan Presiden Vietnam Vo Van Thuong di Istana Bogor, "
+            "Senin (18/12/2023). Presiden didampingi Menteri Perdagangan Zulkifli Hasan."
+        )
+        meeting = extract_article(text)["meetings"][0]
+        self.assertEqual((meeting["kind"], meeting["host_country"]), ("official_visit", "ID"))
+        self.assertEqual(
+            [(o["name"], o["country"], o["role"]) for o in meeting["officials"]],
+            [
+                ("Joko Widodo", "ID", "principal"),
+                ("Vo Van Thuong", "VN", "principal"),
+                ("Zulkifli Hasan", "ID", "accompanying"),
+            ],
+        )
+
+    def test_possessive_country_and_unnamed_counterpart(self):
+        text = (
+            "Indonesia's defense minister met with his Malaysian counterpart in Kuala Lumpur on Tuesday. "
+            "Defense minister Sjafrie Sjamsoeddin also visited a shipyard."
+        )
+        meeting = extract_article(text, published=dt.date(2025, 5, 8))["meetings"][0]
+        self.assertEqual(
+            (meeting["host_country"], meeting["partner_countries"], meeting["date"]), ("MY", ["ID"], "2025-05-06")
+        )
+        self.assertEqual([(o["name"], o["country"]) for o in meeting["officials"]], [("Sjafrie Sjamsoeddin", "ID")])

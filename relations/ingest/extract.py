@@ -72,9 +72,9 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
     date_mentions = dates.find_dates(doc.text)
     reference = dates.resolve_all(doc.text, date_mentions, published)
     mentions = people.find_people(doc, country_mentions)
-    people.link_unnamed(mentions)
+    people.link_unnamed(mentions, home)
     cues = kinds.find_cues(doc, doc.sentences)
-    drafts = meetings.draft_meetings(doc, home, country_mentions, mentions, cues, language)
+    drafts = meetings.draft_meetings(doc, home, country_mentions, mentions, cues, language, places)
     meetings.assign_segments(doc, drafts)
     cued = {s.index for s in meetings.meeting_sentences(doc, cues)}
     for draft in drafts:

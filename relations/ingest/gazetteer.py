@@ -123,10 +123,10 @@ def title_matcher() -> PhraseMatcher:
     for row in _rows("titles.csv"):
         if row["kind"] in ("title", "spokesperson"):
             term = row["term"]
-            # English titles are capitalised before a name ("under Secretary X's leadership" is not one);
-            # Indonesian prose also writes them in lower case ("menteri luar negeri Malaysia").
+            # Titles may be written in lower case in both languages ("menteri luar negeri Malaysia", "defense
+            # minister Prabowo"), but "under Secretary X's leadership" is a preposition, not an Under Secretary.
             policy = EXACT if _is_abbreviation(term) and " " not in term else ANY_CASE
-            if row["language"] == "en" and policy == ANY_CASE and " " in term:
+            if row["language"] == "en" and policy == ANY_CASE and term.lower().startswith("under "):
                 policy = CAPITALIZED
             entries.append((term, Title(row["title_en"], int(row["rank"] or 5), row["kind"]), policy))
     return PhraseMatcher(entries)

@@ -73,6 +73,7 @@ def draft_meetings(
     people: list[Person],
     cues: list[KindCue],
     language: str,
+    places: list[Match] = (),
 ) -> list[MeetingDraft]:
     """Meetings by their sides, each with the sentences that report it; not yet dated or hosted."""
     sentences = meeting_sentences(doc, cues)
@@ -92,7 +93,7 @@ def draft_meetings(
             if code != home and code not in foreign_order:
                 foreign_order.append(code)
     if not foreign_order:
-        fallback = _most_mentioned_foreign(doc, countries, home)
+        fallback = _most_mentioned_foreign(doc, countries, home) or _foreign_place(doc, places, sentences, home)
         unplaced = [p for p in people if p.country is None and p.kind == "title" and p.name]
         if fallback and unplaced and sentences:
             anchors = [s.index for s in sentences]
@@ -124,6 +125,13 @@ def draft_meetings(
         anchors = [i for i, sides in sorted(per_sentence.items()) if code in sides]
         drafts.append(MeetingDraft(sides=[home, code], anchors=anchors, home=home))
     return drafts
+
+
+def _foreign_place(doc: Document, places: list[Match], sentences: list[Sentence], home: str) -> str | None:
+    """ "hosted ... at the Pentagon": a foreign city or building where the meeting was reported."""
+    reported = {s.index for s in sentences}
+    codes = [p.value for p in places if doc.sentence_of_token[p.first] in reported and p.value != home]
+    return codes[0] if codes else _dateline_country(doc, [], [p for p in places if p.value != home])
 
 
 def _most_mentioned_foreign(doc: Document, countries: list[Match], home: str) -> str | None:

@@ -92,7 +92,8 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
             continue  # Title Case runs every word into a "name"; the body names the same people properly
         limit = sentence.last_token
         country, explicit, posted_to = None, False, None
-        before = country_ending_at.get(title.first)
+        possessive = title.first - 1 if title.first and tokens[title.first - 1].key == "s" else title.first
+        before = country_ending_at.get(title.first) or country_ending_at.get(possessive)
         if before is None:
             # "Indonesian Navy Chief of Staff": a country word before the service the title belongs to.
             k = title.first
@@ -101,7 +102,11 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
                 before = country_ending_at.get(k)
                 if before:
                     break
-        if before and before.first >= sentence.first_token and GAP_OK(doc, before.last - 1, before.last):
+        if (
+            before
+            and before.first >= sentence.first_token
+            and (GAP_OK(doc, before.last - 1, before.last) or before.last == possessive < title.first)
+        ):
             country, explicit = before.value.code, True
         i = title.last
         after_parenthesis = False
@@ -241,14 +246,15 @@ def _is_headline(text: str) -> bool:
     return sum(w[0].isupper() for w in words) / len(words) > 0.7
 
 
-def link_unnamed(people: list[Person]) -> None:
-    """ "Menhan RI" after "Menteri Pertahanan (Menhan) Prabowo Subianto" is Prabowo: same title, same or no country."""
+def link_unnamed(people: list[Person], home: str) -> None:
+    """The title alone ("Menhan RI") after the title with a name ("Menhan Prabowo Subianto") is that person: the
+    same title and country, or the home country's title for someone whose country the text left unsaid."""
     named = [p for p in people if p.name]
     for person in people:
         if person.name:
             continue
         same = [p for p in named if p.title_en == person.title_en and p.country == person.country]
-        if not same and person.country is not None:
+        if not same and person.country == home:
             same = [p for p in named if p.title_en == person.title_en and p.country is None]
         if len({p.name for p in same}) == 1 or (same and all(same_person(same[0].name, p.name) for p in same)):
             person.name = same[0].name

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|\+")
+# Apostrophes inside words stay ("Jum'at", "Dato'"), a possessive "'s" does not ("Indonesia's" is Indonesia).
+TOKEN_RE = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*|\+")
 # Links to other stories that news sites put inside the body; with nothing after the colon the link is the next line.
 RELATED_LINK_RE = re.compile(
     r"^[ \t]*(?:baca juga|baca pula|lihat juga|simak juga|read also|read more|also read|see also)\b[ \t]*:?(.*)$",
