@@ -9,12 +9,13 @@ gives the floor: what the database alone needs to compute the page's data.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 import statistics
 import time
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -242,6 +243,18 @@ def bench_user():
     return user
 
 
+@contextmanager
+def quiet_request_log():
+    """A failing page becomes an error row; its traceback on the console would only bury the table."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def run(
     pages: list[str],
     *,
@@ -254,7 +267,7 @@ def run(
     targets = Targets(search)
     results = []
     # The in-process client calls itself "testserver"; the benchmark should not depend on DJANGO_ALLOWED_HOSTS.
-    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+    with quiet_request_log(), override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
         client = Client()
         client.force_login(bench_user())
         for name in pages:
