@@ -41,7 +41,9 @@ lint: setup
 score: setup
 	$(PY) manage.py score_extraction $(SCORE_ARGS)
 
+# Pages render hashed static names: collect them first, or every page fails on a missing manifest entry.
 bench: setup
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py bench $(BENCH_ARGS)
 
 # plotly.js is committed under static/vendor/plotly/; this refreshes it from the pinned plotly package.
