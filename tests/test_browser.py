@@ -132,20 +132,39 @@ def test_peru_page_has_the_seed_meeting_marker_that_opens_the_meeting(visit):
     visit.open("/countries/PE/")
     visit.wait_for_charts(1)
     markers = visit.page.evaluate(
-        """() => document.getElementById('chart-timeline').data.flatMap(
-            trace => trace.x.map((x, i) => ({x, url: trace.customdata[i], hover: trace.hovertext[i]})))"""
+        """() => document.getElementById('chart-timeline').data.flatMap((trace, curve) => trace.x.map((x, i) => ({
+            x, curve, i, url: trace.customdata[i], hover: trace.hovertext[i]})))"""
     )
     seed = [marker for marker in markers if marker["x"] == "2024-10-04"]
     assert len(seed) == 1
     assert "Peru" in seed[0]["hover"]
     assert seed[0]["url"].startswith("/meetings/")
     visit.screenshot("country-pe", docs=True)
-    visit.open("/countries/")
-    visit.screenshot("countries")
-    visit.page.goto(visit.base_url + seed[0]["url"])
+
+    # A click on the marker opens its meeting (customdata + the plotly_click handler).
+    box = visit.page.evaluate(
+        """([curve, i]) => {
+            const trace = document.querySelectorAll('#chart-timeline .scatterlayer .trace')[curve];
+            const r = trace.querySelectorAll('.point')[i].getBoundingClientRect();
+            return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+        }""",
+        [seed[0]["curve"], seed[0]["i"]],
+    )
+    visit.page.mouse.move(box["x"], box["y"])
+    with visit.page.expect_navigation():
+        visit.page.mouse.click(box["x"], box["y"])
     assert visit.page.url == visit.base_url + seed[0]["url"]
+    visit.screenshot("meeting-seed")
     assert visit.errors == []
     assert visit.foreign_hosts() == set()
+
+
+def test_country_list(visit):
+    visit.open("/countries/")
+    assert visit.page.locator(".country-table a[href='/countries/PE/']").count() == 1
+    assert visit.page.locator(".country-table svg.spark").count() >= 1
+    visit.screenshot("countries")
+    assert visit.errors == []
 
 
 def test_switching_to_indonesian(visit):

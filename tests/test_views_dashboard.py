@@ -157,10 +157,16 @@ class CountryPagesTests(TestCase):
         response = self.client.get("/countries/pe/")
         self.assertRedirects(response, "/countries/PE/", status_code=301)
 
-    def test_unknown_code_is_404(self):
-        for code in ("XX", "PERU", "1"):
+    def test_unknown_code_is_404_with_our_page(self):
+        for code in ("XX", "PERU", "1", "%C3%A9"):
             with self.subTest(code=code):
-                self.assertEqual(self.client.get(f"/countries/{code}/").status_code, 404)
+                response = self.client.get(f"/countries/{code}/")
+                self.assertEqual(response.status_code, 404)
+                self.assertContains(response, "Page not found", status_code=404)
+
+    def test_unknown_query_parameters_are_ignored(self):
+        response = self.client.get("/countries/PE/?start=not-a-date&page=9999")
+        self.assertEqual(response.status_code, 200)
 
     def test_country_without_meetings_renders(self):
         make_country(code="NZ", name_en="New Zealand")

@@ -99,7 +99,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
-    if code != code.upper():
+    if code.isascii() and code.isalpha() and code != code.upper():
         return redirect("relations:country-detail", code=code.upper(), permanent=True)
     country = get_object_or_404(Country, code=code)
     today = timezone.localdate()
