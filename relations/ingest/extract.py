@@ -65,9 +65,8 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
     doc = Document(text)
     topics = sectors.find_sectors(doc, doc.sentences, all_mentions=True)
     # "South China Sea", "Laut China Selatan": a country inside a topic's name is not a party.
-    country_mentions = [
-        m for m in countries.find_countries(doc, language) if not any(t.start <= m.start < t.end for t in topics)
-    ]
+    inside_topic = {i for t in topics for i in range(t.first, t.last)}
+    country_mentions = [m for m in countries.find_countries(doc, language) if m.first not in inside_topic]
     places = countries.find_places(doc)
     date_mentions = dates.find_dates(doc.text)
     reference = dates.resolve_all(doc.text, date_mentions, published)

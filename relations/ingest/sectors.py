@@ -29,6 +29,8 @@ class SectorHit:
     sentence: int
     start: int
     end: int
+    first: int = 0  # token indexes
+    last: int = 0
 
 
 def find_sectors(doc: Document, sentences: list[Sentence], all_mentions: bool = False) -> list[SectorHit]:
@@ -41,14 +43,14 @@ def find_sectors(doc: Document, sentences: list[Sentence], all_mentions: bool = 
     for sentence in sentences:
         for match in matcher.find_all(doc, sentence.first_token, sentence.last_token):
             if all_mentions:
-                hits.append(SectorHit(match.value, sentence.index, match.start, match.end))
+                hits.append(SectorHit(match.value, sentence.index, match.start, match.end, match.first, match.last))
                 continue
             if _inside_proper_name(doc, sentence, match):
                 continue
             before = doc.text[sentence.start : match.start]
             if match.value in FORUM_SLUGS and (SETTING_RE.search(before) or EXAMPLE_LIST_RE.search(before)):
                 continue
-            hits.append(SectorHit(match.value, sentence.index, match.start, match.end))
+            hits.append(SectorHit(match.value, sentence.index, match.start, match.end, match.first, match.last))
     return hits
 
 

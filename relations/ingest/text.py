@@ -6,6 +6,7 @@ article ("Baca juga: ..." links to other stories) are blanked with spaces rather
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -150,11 +151,13 @@ class Document:
                 owner[i] = sentence.index
         return owner
 
+    @cached_property
+    def _sentence_ends(self) -> list[int]:
+        return [sentence.end for sentence in self.sentences]
+
     def sentence_at(self, offset: int) -> Sentence:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
-        return self.sentences[-1]
+        index = bisect.bisect_right(self._sentence_ends, offset)
+        return self.sentences[min(index, len(self.sentences) - 1)]
 
     def token_index_at(self, offset: int) -> int:
         """Index of the first token starting at or after `offset`."""
