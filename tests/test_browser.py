@@ -52,8 +52,17 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def translations():
+    """The Indonesian catalogue compiled (`make test` does it; a bare pytest run may not have)."""
+    po = settings.BASE_DIR / "locale" / "id" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        call_command("compilemessages", locale=["id"], ignore_patterns=[".venv"], verbosity=0)
+
+
 @pytest.fixture
-def site(browser, live_server):
+def site(browser, translations, live_server):
     call_command("loaddata", *[str(path) for path in FIXTURES if path.exists()], verbosity=0)
     get_user_model().objects.create_user("analyst", password=PASSWORD)
     return live_server.url
@@ -123,6 +132,12 @@ def test_overview_draws_its_charts_offline(visit):
     assert visit.page.locator("#chart-monthly .main-svg").count() >= 1
     assert visit.page.locator(".stat__value").count() == 3
     visit.screenshot("overview", docs=True)
+    # Keyboard users land on the skip link first, and focus is visible.
+    visit.page.keyboard.press("Tab")
+    focused = visit.page.evaluate(
+        "() => [document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle]"
+    )
+    assert focused == ["skip-link", "solid"]
     assert visit.errors == []
     assert visit.foreign_hosts() == set()
     assert any(url.endswith("/static/vendor/topojson/world_110m.json") for url in visit.requests)
