@@ -79,10 +79,30 @@ def _capitalized(word: str | None) -> bool:
     return word is None or word[:1].isupper()
 
 
+ANCHOR_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS) | {r.split()[0] for r in RELATIVE} | {"tanggal", "tgl", "jum"}
+ANCHOR_RE = re.compile(r"[^\W_]+")
+
+
+def _candidates(text: str):
+    """Matches of DATE_RE, tried only where a word can start a date: scanning words is far cheaper than letting
+    the big pattern try every character."""
+    end = 0
+    for word in ANCHOR_RE.finditer(text):
+        if word.start() < end:
+            continue
+        token = word.group()
+        if not (token[0].isdigit() or token.lower() in ANCHOR_WORDS):
+            continue
+        match = DATE_RE.match(text, word.start())
+        if match:
+            end = match.end()
+            yield match
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date expression in the text, unresolved."""
     found = []
-    for m in DATE_RE.finditer(text):
+    for m in _candidates(text):
         g = m.groupdict()
         weekday_word = g["wd1"] or g["wd2"] or g["wd3"] or g["wd6"] or g["wd7"]
         month_word = g["m2"] or g["m3"] or g["m4"] or g["m7"] or g["m8"]
