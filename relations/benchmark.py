@@ -43,6 +43,7 @@ class Result:
     queries: int | None = None
     floor_ms: float | None = None
     url: str = ""
+    requests: int | None = None
     bytes: int | None = None
     error: str | None = None
 
@@ -211,11 +212,18 @@ def select_statements(captured: list[dict]) -> list[str]:
     return statements
 
 
-def measure(client: Client, name: str, url: str, *, requests: int, warmup: int, using: str) -> Result:
+def measure(
+    client: Client, name: str, url: str, *, requests: int, warmup: int, using: str, budget: float | None = None
+) -> Result:
+    """Time one page. A page so slow that `requests` would overrun `budget` seconds gets fewer (at least 3)."""
     result = Result(page=name, url=url)
     try:
+        started = time.perf_counter()
         for _ in range(warmup):
             fetch(client, url)
+        if budget and warmup:
+            each = (time.perf_counter() - started) / warmup
+            requests = min(requests, max(3, int(budget / max(each, 1e-6))))
         timings = []
         for _ in range(requests):
             started = time.perf_counter()
@@ -223,6 +231,7 @@ def measure(client: Client, name: str, url: str, *, requests: int, warmup: int, 
             timings.append(time.perf_counter() - started)
         with CaptureQueriesContext(connections[using]) as captured:
             fetch(client, url)
+        result.requests = requests
         result.p50_ms = round(statistics.median(timings) * 1000, 1)
         result.p95_ms = round(percentile(timings, 0.95) * 1000, 1)
         result.queries = len(captured)
@@ -262,6 +271,7 @@ def run(
     warmup: int = 3,
     search: str = "fisheries",
     using: str = "default",
+    budget: float | None = None,
     progress: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     targets = Targets(search)
@@ -276,7 +286,7 @@ def run(
             except Exception as exc:
                 result = Result(page=name, error=f"{type(exc).__name__}: {exc}"[:300])
             else:
-                result = measure(client, name, url, requests=requests, warmup=warmup, using=using)
+                result = measure(client, name, url, requests=requests, warmup=warmup, using=using, budget=budget)
             results.append(result)
             if progress:
                 progress(result)
@@ -292,14 +302,14 @@ def table(results: list[Result]) -> str:
         return "—" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
     lines = [
-        f"| {'page':<26} | {'p50 ms':>8} | {'p95 ms':>8} | {'queries':>7} | {'floor ms':>8} | {'KB':>7} |",
-        f"|{'-' * 28}|{'-' * 9}:|{'-' * 9}:|{'-' * 8}:|{'-' * 9}:|{'-' * 8}:|",
+        f"| {'page':<26} | {'p50 ms':>8} | {'p95 ms':>8} | {'queries':>7} | {'floor ms':>8} | {'KB':>7} | {'n':>3} |",
+        f"|{'-' * 28}|{'-' * 9}:|{'-' * 9}:|{'-' * 8}:|{'-' * 9}:|{'-' * 8}:|{'-' * 4}:|",
     ]
     for r in results:
         kb = None if r.bytes is None else r.bytes / 1024
         lines.append(
             f"| {r.page:<26} | {cell(r.p50_ms):>8} | {cell(r.p95_ms):>8} | {cell(r.queries):>7} "
-            f"| {cell(r.floor_ms):>8} | {cell(kb):>7} |"
+            f"| {cell(r.floor_ms):>8} | {cell(kb):>7} | {cell(r.requests):>3} |"
         )
     errors = [f"{r.page}: {r.error}" for r in results if r.error]
     if errors:

@@ -43,6 +43,10 @@ class BenchTests(TestCase):
                     self.assertIsInstance(row[key], float)
             self.assertIn(f"| {row['page']} ", output)
 
+    def test_a_budget_cuts_slow_pages_to_three_requests(self):
+        rows, _ = bench("--pages", "meeting", "--requests", "5", "--budget", "0.000001")
+        self.assertEqual(rows[0]["requests"], 3)
+
     def test_a_broken_page_is_an_error_row(self):
         pages = {**benchmark.PAGES, "overview": lambda targets: "/no-such-page/"}
         with mock.patch.dict(benchmark.PAGES, pages):

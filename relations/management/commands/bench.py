@@ -27,10 +27,18 @@ class Command(BaseCommand):
             metavar="PAGE",
             help=f"Pages to measure, among: {', '.join(benchmark.PAGES)}. Default: the first nine.",
         )
+        parser.add_argument(
+            "--budget",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="Give a page fewer timed requests (at least 3) when --requests of them would take longer than this; "
+            "the table's n column says how many were made.",
+        )
         parser.add_argument("--search", default="fisheries", help="The free-text query of meetings-search.")
         parser.add_argument("--database", default="default")
 
-    def handle(self, *args, requests, warmup, json: str | None, pages, search, database, **options):
+    def handle(self, *args, requests, warmup, json: str | None, pages, budget, search, database, **options):
         if requests < 1:
             raise CommandError("--requests must be at least 1.")
         if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.hashed_files:
@@ -46,7 +54,7 @@ class Command(BaseCommand):
             self.stderr.write(f"  {result.page}: {state}")
 
         results = benchmark.run(
-            pages, requests=requests, warmup=warmup, search=search, using=database, progress=progress
+            pages, requests=requests, warmup=warmup, search=search, using=database, budget=budget, progress=progress
         )
         self.stdout.write(benchmark.table(results))
         if json:
