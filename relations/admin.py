@@ -18,6 +18,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .history import meeting_part_changes
 from .models import (
     Article,
     Commitment,
@@ -181,8 +182,10 @@ class SectorAdmin(HistoryAdmin):
 
 
 class MeetingCountryFormSet(forms.BaseInlineFormSet):
+    """The one-host rule across the rows of the form, and saved in an order that never breaks it midway."""
+
     def clean(self) -> None:
-        # The database allows one host per meeting; two new host rows would each pass their own form's check.
+        # An inline leaves the meeting out of each row's own constraint checks, so the rule is checked here.
         super().clean()
         hosts = [
             form
@@ -191,6 +194,20 @@ class MeetingCountryFormSet(forms.BaseInlineFormSet):
         ]
         if len(hosts) > 1:
             raise ValidationError(_("A meeting has at most one host country."))
+
+    def save(self, commit: bool = True):
+        if commit:
+            # Rows are saved one by one, partners first: a partner becoming host would meet the old host, so the
+            # old host steps down first. Its own save then records the change in its history.
+            stepping_down = [
+                form.instance.pk
+                for form in self.initial_forms
+                if self._should_delete_form(form) or form.cleaned_data.get("role") != MeetingCountry.Role.HOST
+            ]
+            MeetingCountry.objects.filter(pk__in=stepping_down, role=MeetingCountry.Role.HOST).update(
+                role=MeetingCountry.Role.PARTNER
+            )
+        return super().save(commit)
 
 
 class MeetingCountryInline(admin.TabularInline):
@@ -255,11 +272,17 @@ class MeetingAdmin(HistoryAdmin):
     ]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MeetingCountryInline, ParticipantInline, MeetingSectorInline, CommitmentInline, SourceArticleInline]
+    object_history_template = "admin/relations/meeting/object_history.html"
 
     def get_queryset(self, request):
         # One query for the sides of every meeting on the page, not one per row.
         sides = MeetingCountry.objects.select_related("country")
         return super().get_queryset(request).prefetch_related(Prefetch("countries", queryset=sides))
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Sides, participants, sectors and commitments keep their own history; the meeting's page shows it too.
+        context = {"part_changes": meeting_part_changes(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
 
     @admin.display(description=_("date"), ordering="held_on")
     def date(self, meeting: Meeting) -> str:

@@ -186,6 +186,50 @@ class EditorTests(AdminData):
         self.assertContains(response, "Courtesy call\n")
         self.assertContains(response, "Renamed call")
 
+    def test_host_and_partner_swap_sides(self):
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        data = form_data(page)
+        countries, _ = formset_prefix(page, MeetingCountry)
+        for i in range(2):
+            data[f"{countries}-{i}-role"] = "host" if data[f"{countries}-{i}-country"] == "PE" else "partner"
+
+        self.assertRedirects(self.client.post(url, data), admin_url(Meeting, "changelist"))
+
+        sides = (self.meeting.host_country.code, [c.code for c in self.meeting.partner_countries])
+        self.assertEqual(sides, ("PE", ["ID"]))
+
+    def test_meeting_history_page_shows_the_changes_to_its_parts(self):
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        people, blank = formset_prefix(page, Participant)
+        data = form_data(page) | {f"{people}-{blank}-official": self.ambassador.pk, f"{people}-{blank}-side": "PE"}
+        countries, _ = formset_prefix(page, MeetingCountry)
+        side = next(i for i in range(2) if data[f"{countries}-{i}-country"] == "PE")
+        data[f"{countries}-{side}-role"] = "host"
+        host = next(i for i in range(2) if data[f"{countries}-{i}-country"] == "ID")
+        data[f"{countries}-{host}-role"] = "partner"
+        self.assertRedirects(self.client.post(url, data), admin_url(Meeting, "changelist"))
+
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(admin_url(Meeting, "history", self.meeting.pk))
+
+        changes = response.context["part_changes"]
+        edits = [(c.user, c.action, c.part, c.row, c.changes) for c in changes if c.user == self.editor]
+        self.assertEqual(
+            sorted(edits, key=str),
+            sorted(
+                [
+                    (self.editor, "Created", "participant", "Test Ambassador", []),
+                    (self.editor, "Changed", "meeting country", "Peru", [("role", "partner", "host")]),
+                    (self.editor, "Changed", "meeting country", "Indonesia", [("role", "host", "partner")]),
+                ],
+                key=str,
+            ),
+        )
+        self.assertContains(response, "<strong>role:</strong> partner &rarr; host", html=False)
+        self.assertLess(len(queries), 30)
+
     def test_meeting_is_added_with_a_host_and_a_partner(self):
         page = self.client.get(admin_url(Meeting, "add"))
         data = form_data(page) | {"held_on": "2025-01-20", "title": "Phone call", "kind": "phone_call"}
