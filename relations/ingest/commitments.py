@@ -23,16 +23,19 @@ COMMITMENT_CUES = [
     ("planned_meeting", re.compile(r"\b(akan bertemu|pertemuan berikutnya|pertemuan selanjutnya|next meeting|"
                                    r"will meet|sit together|duduk bersama|look forward to resuming)\b", re.I)),
 ]  # fmt: skip
+_PARTICLES = r"(?:(?:de|la|para|y|of|and|the|dan|on|for)\s+){0,2}"
 EVENT_RE = re.compile(
-    r"(?:\b(?:KTT|Konferensi|Pameran|Sidang|Forum)\s+(?:[A-Z0-9][\w'’+-]*\s*){1,6}"
-    r"|(?:[A-Z][\w'’+-]*\s+(?:(?:of|de|la|para|y|and|the|dan)\s+)?){1,9}"
-    r"(?:Summit|Conference|Exhibition|Expo|Meeting|Forum|Dialogue|Show|Leaders' Meeting)\b(?:-Plus)?)"
+    rf"(?:\b(?:KTT|Konferensi|Pameran|Sidang|Forum)\s+(?:[A-Z0-9][\w'’+-]*\s*){{1,6}}"
+    rf"|(?:[A-Z0-9][\w'’+-]*\s+{_PARTICLES}){{1,9}}"
+    r"(?:Summit|Conference|Exhibition|Expo|Meeting|Forum|Dialogue|Show|Leaders' Meeting)\b(?:-Plus)?"
+    r"(?!\s+(?:Centre|Center|Hall|Building))"
+    r"|\b(?:pertemuan|konferensi|pameran|sidang|forum|summit|meeting)\s+(?:\w+\s+){0,2}[A-Z]{3,}\b(?:-Plus)?)"
     r"(?:\s*\([A-Z][\w-]+\))?"
 )
-ACRONYM_EVENT_RE = re.compile(
-    r"((?:[A-Z][\w'’-]*\s+(?:(?:de|la|para|y|of|and|the)\s+)?){2,12})\(([A-Z][A-Za-z-]{2,})\)"
-)
+ACRONYM_EVENT_RE = re.compile(rf"((?:[A-Z][\w'’-]*\s+{_PARTICLES}){{2,14}})\(([A-Z][A-Za-z-]{{2,}})\)")
 EVENT_WORDS = re.compile(r"summit|conference|exhibition|expo|meeting|forum|pameran|ktt|defen[cs]a|salon|show", re.I)
+VENUE_NAME_RE = re.compile(r"\b(Centre|Center|Hall|Building|Gedung|Istana|Palace|Hotel)\b(?:\s*\([\w-]+\))?$")
+EVENT_PLACE_RE = re.compile(r"^[^.;]{0,60}?\b(?:di|in|at|ke)\s+$", re.I)
 
 
 def _due(mentions: list[DateMention], sentence: Sentence) -> str | None:
@@ -72,20 +75,26 @@ def _shorten(text: str, limit: int = 200) -> str:
 def find_events(
     doc: Document, sentences: list[Sentence], mentions: list[DateMention], countries: list[Match]
 ) -> list[dict]:
+    """Named summits, exhibitions and forums, the longest form of each, with the month and country the sentence
+    gives ("... yang akan diselenggarakan di Peru pada November 2024")."""
     events: dict[str, dict] = {}
     for sentence in sentences:
-        candidates = [(m.start(), m.end(), m.group().strip()) for m in EVENT_RE.finditer(sentence.text)]
+        candidates = [(m.start(), m.end()) for m in EVENT_RE.finditer(sentence.text)]
         candidates += [
-            (m.start(), m.end(), m.group().strip())
-            for m in ACRONYM_EVENT_RE.finditer(sentence.text)
-            if EVENT_WORDS.search(m.group(1))
+            (m.start(), m.end()) for m in ACRONYM_EVENT_RE.finditer(sentence.text) if EVENT_WORDS.search(m.group(1))
         ]
-        for start, end, name in candidates:
-            name = re.sub(r"^(?:The|the|Dalam|Pada|Di)\s+", "", name).strip(" ,.")
-            if len(name) < 6 or any(name in known or known in name for known in events):
+        for start, end in sorted(candidates, key=lambda c: c[0] - c[1]):
+            name = re.sub(r"^(?:The|the|Dalam|Pada|Di|di)\s+", "", sentence.text[start:end].strip()).strip(" ,.")
+            if len(name) < 6 or any(name in known for known in events) or VENUE_NAME_RE.search(name):
                 continue
             place = next(
-                (c.value.code for c in countries if sentence.start <= c.start < sentence.end and c.start > start), None
+                (
+                    c.value.code
+                    for c in countries
+                    if sentence.start + end <= c.start < sentence.end
+                    and EVENT_PLACE_RE.match(doc.text[sentence.start + end : c.start])
+                ),
+                None,
             )
             events[name] = {
                 "name": name,
