@@ -186,6 +186,18 @@ class EditorTests(AdminData):
         self.assertContains(response, "Courtesy call\n")
         self.assertContains(response, "Renamed call")
 
+    def test_a_wrong_participant_is_removed_and_its_history_kept(self):
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        people, _ = formset_prefix(page, Participant)
+
+        response = self.client.post(url, form_data(page) | {f"{people}-0-DELETE": "on"})
+
+        self.assertRedirects(response, admin_url(Meeting, "changelist"))
+        self.assertFalse(self.meeting.participants.exists())
+        removed = Participant.history.get(meeting_id=self.meeting.pk, history_type="-")
+        self.assertEqual((removed.official_id, removed.history_user), (self.official.pk, self.editor))
+
     def test_host_and_partner_swap_sides(self):
         url = admin_url(Meeting, "change", self.meeting.pk)
         page = self.client.get(url)
