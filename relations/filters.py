@@ -112,7 +112,14 @@ class MeetingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Meeting.Status.choices, distinct=False, widget=forms.CheckboxSelectMultiple
     )
-    official = OfficialFilter(label=_("Official"), queryset=Official.objects.all(), method="filter_official")
+    # Thousands of officials make a select too long to render or use: an official is chosen from their page or
+    # found by name through `q`; the form carries the choice in a hidden input and names it.
+    official = OfficialFilter(
+        label=_("Official"),
+        queryset=Official.objects.select_related("country"),
+        method="filter_official",
+        widget=forms.HiddenInput,
+    )
     q = django_filters.CharFilter(
         label=_("Text"),
         method="filter_text",

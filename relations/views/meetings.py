@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -55,12 +56,6 @@ def meetings_for_list(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return queryset.prefetch_related(
         Prefetch("countries", queryset=MeetingCountry.objects.select_related("country")),
         Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector").order_by("sector__name_en")),
-    )
-
-
-def meetings_for_export(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    return meetings_for_list(queryset).prefetch_related(
-        Prefetch("participants", queryset=Participant.objects.select_related("official", "position"))
     )
 
 
@@ -190,6 +185,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "form": filterset.form,
         "errors": errors,
+        "selected_official": filterset.form.cleaned_data.get("official") if filterset.is_bound else None,
         "page": page,
         "page_notice": page_notice,
         "total": page.paginator.count,
@@ -229,34 +225,55 @@ EXPORT_HEADER = [
 
 
 def export_rows(request: HttpRequest, meetings: QuerySet[Meeting]) -> Iterator[list]:
-    """One row per meeting: codes for countries and choices, so that the file means the same in any language."""
+    """One row per meeting: codes for countries and choices, so that the file means the same in any language.
+
+    Plain tuples rather than model instances: per chunk of meetings, one query each for sides, participants and
+    sectors. Building and prefetching hundreds of thousands of instances would cost more than the queries.
+    """
     home = settings.HOME_COUNTRY
-    for meeting in meetings.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        sides = list(meeting.countries.all())
-        host = next((side.country_id for side in sides if side.role == MeetingCountry.Role.HOST), "")
-        partners = [side.country_id for side in sides if side.role == MeetingCountry.Role.PARTNER]
-        # HOME_COUNTRY is on every meeting; partners are listed first, the home country last when it is a guest.
-        partners.sort(key=lambda code: (code == home, code))
-        participants = [
-            f"{p.official.full_name} ({p.position.title_en if p.position else p.title_as_written})"
-            if (p.position or p.title_as_written)
-            else p.official.full_name
-            for p in meeting.participants.all()
-        ]
-        yield [
-            meeting.pk,
-            meeting.held_on.isoformat(),
-            meeting.date_precision,
-            meeting.status,
-            meeting.kind,
-            meeting.title,
-            host,
-            "; ".join(partners),
-            "; ".join(participants),
-            "; ".join(link.sector.slug for link in meeting.sectors.all()),
-            meeting.place,
-            request.build_absolute_uri(meeting.get_absolute_url()),
-        ]
+    # reverse() once: detail URLs differ only by the id, and reversing per row was a third of the export's time.
+    marker = "2147483647"
+    url_head, url_tail = request.build_absolute_uri(reverse("relations:meeting-detail", args=[marker])).split(marker)
+    fields = ("pk", "held_on", "date_precision", "status", "kind", "title", "place")
+    rows = meetings.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    while chunk := list(islice(rows, EXPORT_CHUNK_SIZE)):
+        ids = [row[0] for row in chunk]
+        hosts: dict[int, str] = {}
+        partners: dict[int, list[str]] = defaultdict(list)
+        sides = MeetingCountry.objects.filter(meeting_id__in=ids).order_by("country_id")
+        for meeting_id, code, role in sides.values_list("meeting_id", "country_id", "role"):
+            if role == MeetingCountry.Role.HOST:
+                hosts[meeting_id] = code
+            else:
+                partners[meeting_id].append(code)
+        people: dict[int, list[str]] = defaultdict(list)
+        participants = Participant.objects.filter(meeting_id__in=ids).order_by("role", "id")
+        for meeting_id, name, title, as_written in participants.values_list(
+            "meeting_id", "official__full_name", "position__title_en", "title_as_written"
+        ):
+            title = title or as_written
+            people[meeting_id].append(f"{name} ({title})" if title else name)
+        sectors: dict[int, list[str]] = defaultdict(list)
+        links = MeetingSector.objects.filter(meeting_id__in=ids).order_by("sector__slug")
+        for meeting_id, slug in links.values_list("meeting_id", "sector__slug"):
+            sectors[meeting_id].append(slug)
+        for pk, held_on, precision, status, kind, title, place in chunk:
+            # The home country, when it is a guest, comes after the partners proper.
+            guests = sorted(partners[pk], key=lambda code: (code == home, code))
+            yield [
+                pk,
+                held_on.isoformat(),
+                precision,
+                status,
+                kind,
+                title,
+                hosts.get(pk, ""),
+                "; ".join(guests),
+                "; ".join(people[pk]),
+                "; ".join(sectors[pk]),
+                place,
+                f"{url_head}{pk}{url_tail}",
+            ]
 
 
 @login_required
@@ -271,7 +288,7 @@ def meeting_export(request: HttpRequest) -> HttpResponse:
         message = "\n".join([_("The export was not made: fix these parameters."), *form_error_messages(filterset.form)])
         return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
     writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in export_rows(request, meetings_for_export(filterset.qs)))
+    lines = (writer.writerow(row) for row in export_rows(request, filterset.qs))
 
     def stream() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(EXPORT_HEADER)
