@@ -14,12 +14,12 @@ from celery.signals import task_postrun
 from django.test import TransactionTestCase
 
 from config.celery import app
+from relations.ingest import gazetteer
 from relations.ingest.approve import approve_article
 from relations.ingest.intake import intake_text
 from relations.ingest.queue import queue_extraction, send_extraction
 from relations.models import Article, Meeting
 from relations.tasks import extract_article_task
-from tests.factories import make_country
 from tests.ingest_samples import ENGLISH, chile_meeting
 
 WAIT_SECONDS = 60
@@ -27,6 +27,8 @@ WAIT_SECONDS = 60
 
 @pytest.mark.services
 class RealWorkerTests(TransactionTestCase):
+    fixtures = ["reference.json"]
+
     @pytest.fixture(autouse=True)
     def broker(self, redis_url):
         saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
@@ -38,6 +40,10 @@ class RealWorkerTests(TransactionTestCase):
         app._after_fork()
 
     def setUp(self):
+        # The extractor caches gazetteers built from the database; build them from this test's rows, and drop
+        # them afterwards so that later tests do not see them.
+        gazetteer.clear_caches()
+        self.addCleanup(gazetteer.clear_caches)
         self.finished: dict[int, tuple[str, object]] = {}
         self.done = threading.Event()
         task_postrun.connect(self.on_postrun, weak=False)
@@ -55,8 +61,6 @@ class RealWorkerTests(TransactionTestCase):
         return self.finished.pop(article_id)
 
     def test_article_ingested_end_to_end(self):
-        make_country(code="ID", name_en="Indonesia")
-        make_country(code="CL", name_en="Chile")
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
             article = intake_text(ENGLISH).article
             queue_extraction(article.pk)  # outside a transaction: sent at once
