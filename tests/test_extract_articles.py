@@ -207,3 +207,16 @@ class HostTests(SimpleTestCase):
             (meeting["host_country"], meeting["partner_countries"], meeting["date"]), ("MY", ["ID"], "2025-05-06")
         )
         self.assertEqual([(o["name"], o["country"]) for o in meeting["officials"]], [("Sjafrie Sjamsoeddin", "ID")])
+
+
+class DomesticMeetingTests(SimpleTestCase):
+    def test_meeting_of_home_officials_about_other_countries_is_not_bilateral(self):
+        texts = [
+            "Menhan Sjafrie Sjamsoeddin menerima Kapolri Jenderal Listyo Sigit Prabowo di Kemhan, Senin (3/3). "
+            "Pertemuan membahas pengamanan perbatasan dengan Malaysia dan pembelian pesawat dari Prancis.",
+            "Defense Minister Sjafrie Sjamsoeddin met Army Chief of Staff General Maruli Simanjuntak at the ministry "
+            "on Monday to discuss the purchase of Rafale jets from France and submarines from Italy.",
+        ]
+        for text in texts:
+            with self.subTest(text=text[:30]):
+                self.assertEqual(extract_article(text, published=dt.date(2025, 3, 4))["meetings"], [])

@@ -11,10 +11,24 @@ from __future__ import annotations
 import re
 
 from relations.ingest import gazetteer
-from relations.ingest.text import Document, Match, Sentence
+from relations.ingest.text import Document, Match, Sentence, word_set
 
 PAIR_GAP_RE = re.compile(r"\s*(?:,\s*|,?\s*(?:dan|and|&|serta|with|dengan)\s+(?:the\s+)?|\s*[-–—/]\s*)\s*")
 PARTY_BEFORE = frozenset({"dengan", "with", "delegasi", "delegation", "counterpart", "dubes", "kedubes", "embassy"})
+WITH = frozenset({"dengan", "with"})
+# "perbatasan dengan Malaysia", "trade with China": the country is what the relation is with, not who met.
+RELATION_NOUNS = word_set(
+    """
+    perbatasan border borders hubungan relations relationship ties perdagangan trade sengketa dispute
+    disputes konflik conflict perang war ketegangan tensions
+    """
+)
+MEETING_WORDS = word_set(
+    """
+    bertemu pertemuan berbicara berbincang berdiskusi dialog sidang komisi telepon met meet meeting
+    meetings talks spoke call dialogue commission committee bilateral
+    """
+)
 VISIT_BEFORE = frozenset({"ke", "to", "visiting", "visited", "visit", "visits", "mengunjungi"})
 TOPIC_BEFORE = frozenset({"in", "di", "about", "on", "regarding", "tentang", "mengenai", "soal", "isu", "situasi"})
 DELEGATION_RE = re.compile(r"\b(delegasi|delegation)\b", re.IGNORECASE)
@@ -57,7 +71,8 @@ def sides_in_sentence(doc: Document, sentence: Sentence, mentions: list[Match]) 
             continue
         before = [t.key for t in tokens[max(sentence.first_token, mention.first - 3) : mention.first]]
         after = tokens[mention.last].key if mention.last < sentence.last_token else ""
-        party = bool(set(before) & PARTY_BEFORE) or after in ("delegation", "delegasi", "counterpart", "side")
+        party = bool(set(before) & PARTY_BEFORE - WITH) or after in ("delegation", "delegasi", "counterpart", "side")
+        party = party or (bool(set(before) & WITH) and _met_with(doc, sentence, mention))
         party = party or is_visit_destination(doc, mention)
         if not party:
             clause_start = max(doc.text.rfind(",", sentence.start, mention.start), sentence.start)
@@ -75,6 +90,15 @@ def sides_in_sentence(doc: Document, sentence: Sentence, mentions: list[Match]) 
         if party:
             sides.setdefault(code, mention.start)
     return sides
+
+
+def _met_with(doc: Document, sentence: Sentence, mention: Match) -> bool:
+    """ "bertemu dengan X", "pertemuan JCBC yang keempat dengan X": a meeting word shortly before "with"."""
+    keys = [t.key for t in doc.tokens[max(sentence.first_token, mention.first - 10) : mention.first]]
+    with_at = max(i for i, key in enumerate(keys) if key in WITH)
+    if with_at and keys[with_at - 1] in RELATION_NOUNS:
+        return False
+    return any(key in MEETING_WORDS for key in keys[:with_at])
 
 
 def _first(doc: Document, pattern: re.Pattern, start: int, end: int) -> int:

@@ -93,7 +93,18 @@ def draft_meetings(
             if code != home and code not in foreign_order:
                 foreign_order.append(code)
     if not foreign_order:
-        fallback = _most_mentioned_foreign(doc, countries, home) or _foreign_place(doc, places, sentences, home)
+        # Officials of unstated countries met, and no other country is named as a side. It is a meeting with a
+        # foreign side only when a visitor came to the home country ("a visit to Indonesia where he met ...":
+        # the visitor's country is the foreign one the text names most) or it took place at a foreign venue;
+        # otherwise it is a domestic meeting, whatever other countries the text mentions.
+        reported = {s.index for s in sentences}
+        home_visited = any(
+            m.value.code == home and doc.sentence_of_token[m.first] in reported and is_visit_destination(doc, m)
+            for m in countries
+        )
+        fallback = _foreign_place(doc, places, sentences, home)
+        if home_visited:
+            fallback = _most_mentioned_foreign(doc, countries, home) or fallback
         unplaced = [p for p in people if p.country is None and p.kind == "title" and p.name]
         if fallback and unplaced and sentences:
             anchors = [s.index for s in sentences]
