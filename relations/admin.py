@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -231,7 +232,7 @@ class MeetingSectorInline(admin.TabularInline):
     extra = 1
     fields = ["sector", "evidence", "article"]
     autocomplete_fields = ["sector", "article"]
-    formfield_overrides = {MeetingSector.evidence.field.__class__: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 class CommitmentInline(admin.StackedInline):
@@ -248,6 +249,10 @@ class SourceArticleInline(admin.TabularInline):
     autocomplete_fields = ["article"]
     verbose_name = _("source article")
     verbose_name_plural = _("source articles")
+    classes = ["source-articles"]
+
+    class Media:
+        css = {"all": ["relations/admin.css"]}
 
 
 @admin.register(Meeting)

@@ -357,6 +357,13 @@ class EditorTests(AdminData):
         self.assertEqual(self.industry.keywords("en"), ["defence industry", "SITDEF"])
         self.assertEqual(self.industry.history.latest().history_user, self.editor)
 
+    def test_source_article_rows_are_named_by_their_article_only(self):
+        response = self.client.get(admin_url(Meeting, "change", self.meeting.pk))
+
+        self.assertContains(response, '<fieldset class="module source-articles"')
+        self.assertContains(response, "/static/relations/admin.css")
+        self.assertContains(response, "A courtesy call at the ministry")
+
     def test_sector_page_lists_its_subsectors(self):
         response = self.client.get(admin_url(Sector, "change", self.defence.pk))
 
