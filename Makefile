@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup data admin lint bench clean vendor-plotly score
+.PHONY: run test setup data admin lint bench clean vendor-plotly score score-heldout
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -40,6 +40,12 @@ lint: setup
 # Extraction accuracy on ../shared/eval (in-process; SCORE_ARGS=--subprocess runs the shared scorer itself).
 score: setup
 	$(PY) manage.py score_extraction $(SCORE_ARGS)
+
+# The same scorer on tests/data/heldout: articles written for the tests, never used to tune the extractor.
+SCORER ?= ../shared/eval/score.py
+score-heldout: setup
+	@test -f $(SCORER) || { echo "scorer not found at $(SCORER); set SCORER=path/to/score.py"; exit 1; }
+	python3 $(SCORER) -v --labels tests/data/heldout/labels.json --cmd '$(PY) manage.py extract {file} --json'
 
 # Pages render hashed static names: collect them first, or every page fails on a missing manifest entry.
 bench: setup
