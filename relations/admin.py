@@ -11,6 +11,8 @@ import datetime as dt
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch
@@ -389,3 +391,24 @@ class ArticleAdmin(HistoryAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+
+# --- Accounts ----------------------------------------------------------------------------------------------------
+
+# The groups made by migration 0002; only staff may enter the admin, so their members are staff.
+STAFF_GROUPS = ["Editor", "Viewer"]
+
+
+class UserAdmin(auth_admin.UserAdmin):
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if not user.is_staff and user.groups.filter(name__in=STAFF_GROUPS).exists():
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            message = _("“%(user)s” is now staff, as every editor and viewer must be.")
+            self.message_user(request, message % {"user": user})
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

@@ -413,6 +413,21 @@ class GroupTests(TestCase):
                 self.assertEqual(granted, {("relations", f"{a}_{m}") for m in models for a in actions})
 
 
+class UserAdminTests(TestCase):
+    def test_a_user_put_in_the_editor_group_becomes_staff(self):
+        self.client.force_login(User.objects.create_superuser("chief", password="not-used"))
+        user = User.objects.create_user("newcomer", password="not-used")
+        url = reverse("admin:auth_user_change", args=[user.pk])
+        data = {"username": "newcomer", "is_active": "on", "date_joined_0": "2026-01-05", "date_joined_1": "09:00:00"}
+        data["groups"] = [Group.objects.get(name="Editor").pk]
+
+        response = self.client.post(url, data, follow=True)
+
+        self.assertContains(response, "“newcomer” is now staff, as every editor and viewer must be.")
+        user.refresh_from_db()
+        self.assertTrue(user.is_staff)
+
+
 class ViewerTests(AdminData):
     def setUp(self):
         self.client.force_login(self.viewer)
