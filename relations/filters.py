@@ -171,14 +171,15 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Participant.objects.filter(meeting=OuterRef("pk"), official=value)))
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Uncorrelated `pk IN (...)` subqueries: the database scans participants and articles once per term (a
+        # hashed subplan) instead of once per meeting, which an OR of correlated EXISTS would make it do.
         for term in text_terms(value or ""):
-            by_participant = Participant.objects.filter(meeting=OuterRef("pk")).filter(
-                Q(official__full_name__icontains=term)
-                | Q(official__aliases__icontains=term)
-                | Q(title_as_written__icontains=term)
-            )
-            by_article = Article.meetings.through.objects.filter(meeting=OuterRef("pk"), article__text__icontains=term)
+            officials = Official.objects.filter(Q(full_name__icontains=term) | Q(aliases__icontains=term))
+            by_participant = Participant.objects.filter(
+                Q(official__in=officials.values("pk")) | Q(title_as_written__icontains=term)
+            ).values("meeting_id")
+            by_article = Article.meetings.through.objects.filter(article__text__icontains=term).values("meeting_id")
             queryset = queryset.filter(
-                Q(title__icontains=term) | Q(summary__icontains=term) | Exists(by_participant) | Exists(by_article)
+                Q(title__icontains=term) | Q(summary__icontains=term) | Q(pk__in=by_participant) | Q(pk__in=by_article)
             )
         return queryset
