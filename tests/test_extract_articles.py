@@ -220,3 +220,30 @@ class DomesticMeetingTests(SimpleTestCase):
         for text in texts:
             with self.subTest(text=text[:30]):
                 self.assertEqual(extract_article(text, published=dt.date(2025, 3, 4))["meetings"], [])
+
+
+class ThirdCountryTests(SimpleTestCase):
+    def test_meeting_during_a_visit_to_a_third_country_for_a_forum(self):
+        text = (
+            "Japan-Indonesia Defense Ministerial Meeting\n\n"
+            "On June 3, 2023, Defense Minister Hamada held a meeting with Indonesian Minister of Defense Prabowo "
+            "Subianto during his visit to Singapore for the IISS Shangri-La Dialogue."
+        )
+        meeting = extract_article(text)["meetings"][0]
+        self.assertEqual(
+            (meeting["date"], meeting["host_country"], meeting["partner_countries"]), ("2023-06-03", None, ["ID", "JP"])
+        )
+        self.assertEqual(
+            [(o["name"], o["country"]) for o in meeting["officials"]], [("Hamada", "JP"), ("Prabowo Subianto", "ID")]
+        )
+
+    def test_phone_call_whose_other_side_is_named_in_a_pair(self):
+        text = (
+            "Secretary of Defense Lloyd J. Austin III spoke by phone today with Indonesian Minister of Defense "
+            "Prabowo Subianto. The two leaders reaffirmed the U.S.-Indonesia Major Defense Partnership."
+        )
+        meeting = extract_article(text, published=dt.date(2024, 2, 20))["meetings"][0]
+        self.assertEqual(
+            (meeting["kind"], meeting["date"], sorted([meeting["host_country"], *meeting["partner_countries"]])),
+            ("phone_call", "2024-02-20", ["ID", "US"]),
+        )

@@ -13,7 +13,7 @@ import re
 from relations.ingest import gazetteer
 from relations.ingest.text import Document, Match, Sentence, word_set
 
-PAIR_GAP_RE = re.compile(r"\s*(?:,\s*|,?\s*(?:dan|and|&|serta|with|dengan)\s+(?:the\s+)?|\s*[-–—/]\s*)\s*")
+PAIR_GAP_RE = re.compile(r"\.?\s*(?:,\s*|,?\s*(?:dan|and|&|serta|with|dengan)\s+(?:the\s+)?|\s*[-–—/]\s*)\s*")
 PARTY_BEFORE = frozenset({"dengan", "with", "delegasi", "delegation", "counterpart", "dubes", "kedubes", "embassy"})
 WITH = frozenset({"dengan", "with"})
 # "perbatasan dengan Malaysia", "trade with China": the country is what the relation is with, not who met.

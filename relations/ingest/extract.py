@@ -77,6 +77,7 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
     meetings.assign_segments(doc, drafts)
     cued = {s.index for s in meetings.meeting_sentences(doc, cues)}
     for draft in drafts:
+        draft.cued = cued
         meetings.date_meeting(doc, draft, date_mentions, published, reference, cued)
     meetings.inherit_dates(doc, drafts)
     documents = []

@@ -59,6 +59,7 @@ class MeetingDraft:
     place_span: list[int] | None = None
     people: list[Person] = field(default_factory=list)
     home: str = ""
+    cued: set[int] = field(default_factory=set)  # the text's sentences with a meeting cue
 
 
 def meeting_sentences(doc: Document, cues: list[KindCue]) -> list[Sentence]:
@@ -102,7 +103,7 @@ def draft_meetings(
             m.value.code == home and doc.sentence_of_token[m.first] in reported and is_visit_destination(doc, m)
             for m in countries
         )
-        fallback = _foreign_place(doc, places, sentences, home)
+        fallback = _foreign_place(doc, places, sentences, home) or _paired_with_home(doc, countries, home)
         if home_visited:
             fallback = _most_mentioned_foreign(doc, countries, home) or fallback
         unplaced = [p for p in people if p.country is None and p.kind == "title" and p.name]
@@ -136,6 +137,15 @@ def draft_meetings(
         anchors = [i for i, sides in sorted(per_sentence.items()) if code in sides]
         drafts.append(MeetingDraft(sides=[home, code], anchors=anchors, home=home))
     return drafts
+
+
+def _paired_with_home(doc: Document, countries: list[Match], home: str) -> str | None:
+    """ "the U.S.-Indonesia partnership" elsewhere in the text names the other side of an unplaced official."""
+    for sentence in doc.sentences:
+        sides = sides_in_sentence(doc, sentence, countries)
+        if home in sides and len(sides) == 2:
+            return next(code for code in sides if code != home)
+    return None
 
 
 def _foreign_place(doc: Document, places: list[Match], sentences: list[Sentence], home: str) -> str | None:
@@ -224,7 +234,7 @@ def host_meeting(doc: Document, draft: MeetingDraft, home: str, countries: list[
     sides = set(draft.sides)
     host, decided = None, False
     draft.place, draft.place_span = None, None
-    for index in draft.anchors:
+    for index in draft.anchors + [i for i in draft.segment if i in draft.cued and i not in draft.anchors]:
         sentence = doc.sentences[index]
         if draft.status == "held" and INVITATION_OR_PLAN_RE.search(sentence.text):
             continue  # "invited the minister to visit Tokyo": a later trip, not this meeting's venue
