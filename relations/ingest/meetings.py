@@ -206,7 +206,7 @@ def date_meeting(
         if chosen:
             break
     main = doc.sentences[doc.sentence_at(chosen.start).index] if chosen else doc.sentences[draft.anchors[0]]
-    draft.status = "planned" if PLANNED_RE.search(main.text) else "held"
+    draft.status = "planned" if is_planned(main.text) else "held"
     if chosen is None:
         return
     value = chosen.resolved
@@ -215,6 +215,17 @@ def date_meeting(
     draft.date, draft.date_value, draft.date_precision = chosen, value, "day" if value else None
     if value and (published or reference) and value > (published or reference) and draft.status == "held":
         draft.status = "planned" if published else draft.status
+
+
+def is_planned(sentence: str) -> bool:
+    """ "akan bertemu", "dijadwalkan menerima", "will visit": a future word governing the meeting verb, not any
+    "akan" in the sentence ("Dubes yang akan mengakhiri masa tugasnya")."""
+    for cue in PLANNED_RE.finditer(sentence):
+        following = sentence[cue.end() : cue.end() + 45]
+        verb = MEETING_VERB_RE.search(following)
+        if verb and len(following[: verb.start()].split()) <= 3:
+            return True
+    return False
 
 
 def inherit_dates(doc: Document, drafts: list[MeetingDraft]) -> None:
