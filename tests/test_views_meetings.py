@@ -3,10 +3,11 @@ import datetime as dt
 import io
 
 from django.contrib.auth.models import Permission, User
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
 from relations.models import Meeting, MeetingSector
+from relations.views.meetings import highlight
 
 from .factories import (
     make_article,
@@ -425,3 +426,27 @@ class SectorAndOfficialPageTests(LoggedInTestCase):
         self.assertContains(response, f'<a class="meeting-title" href="/meetings/{meeting.pk}/">B</a>')
         self.assertContains(response, "As Menhan")
         self.assertNotContains(response, ">A</a>")
+
+
+class HighlightTests(SimpleTestCase):
+    def test_one_sentence_backing_two_sectors_is_marked_once_with_both_names(self):
+        html, anchors = highlight(
+            "Intro. They agreed on defence.\nEnd.", {"They agreed on defence.": ["Defence", "Counter-terrorism"]}, "ev"
+        )
+        self.assertEqual(
+            html, 'Intro. <mark id="ev-1" title="Defence, Counter-terrorism">They agreed on defence.</mark>\nEnd.'
+        )
+        self.assertEqual(anchors, {"They agreed on defence.": "ev-1"})
+
+    def test_spacing_and_case_may_differ_from_the_article(self):
+        html, anchors = highlight("A  Joint\nexercise was planned.", {"a joint exercise": ["Defence"]}, "ev")
+        self.assertEqual(html, '<mark id="ev-1" title="Defence">A  Joint\nexercise</mark> was planned.')
+
+    def test_overlapping_passage_points_to_the_first_mark(self):
+        html, anchors = highlight("One two three four.", {"One two three": ["A"], "three four": ["B"]}, "ev")
+        self.assertEqual(html, '<mark id="ev-1" title="A">One two three</mark> four.')
+        self.assertEqual(anchors, {"One two three": "ev-1", "three four": "ev-1"})
+
+    def test_labels_and_text_are_escaped(self):
+        html, _ = highlight("<i>x</i> & y", {"& y": ['"><script>']}, "ev")
+        self.assertEqual(html, '&lt;i&gt;x&lt;/i&gt; <mark id="ev-1" title="&quot;&gt;&lt;script&gt;">&amp; y</mark>')
