@@ -55,11 +55,23 @@ def _policy(word: str) -> str:
     return EXACT if _is_abbreviation(word) and " " not in word else CAPITALIZED
 
 
+def _database_exists() -> bool:
+    """False for a SQLite file not created yet: connecting would create it, and the extractor writes nothing."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return True
+    name = str(connection.settings_dict["NAME"])
+    return name == ":memory:" or "mode=memory" in name or Path(name).exists()
+
+
 def _country_rows_from_database() -> list[tuple[str, str, str, str]] | None:
     from django.db import DatabaseError
 
     from relations.models import Country, CountryAlias
 
+    if not _database_exists():
+        return None
     try:
         countries = list(Country.objects.values_list("code", "name_en", "name_id"))
         aliases = list(CountryAlias.objects.values_list("country_id", "alias", "language", "kind"))
@@ -186,6 +198,8 @@ def _sector_rows_from_database() -> list[tuple[str, list[str]]] | None:
 
     from relations.models import Sector
 
+    if not _database_exists():
+        return None
     try:
         sectors = list(Sector.objects.all())
     except (DatabaseError, AssertionError):
