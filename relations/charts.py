@@ -89,6 +89,7 @@ class TimelinePoint:
     rank: int | None
     participants: Sequence[str]
     url: str
+    date_label: str = ""  # the date as the reader's language writes it; ISO when empty
 
 
 def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -273,7 +274,7 @@ def date_range(points: Sequence[TimelinePoint], until: dt.date | None = None) ->
 
 
 def _timeline_hover(point: TimelinePoint) -> str:
-    lines = [f"<b>{point.held_on.isoformat()}</b>", _escape(point.title)]
+    lines = [f"<b>{_escape(point.date_label or point.held_on.isoformat())}</b>", _escape(point.title)]
     lines += [_escape(name) for name in point.participants[:6]]
     if len(point.participants) > 6:
         lines.append("…")

@@ -115,6 +115,10 @@ class TimelineTests(SimpleTestCase):
             fig.data[0].hovertext[0], "<b>2024-10-04</b><br>A &lt;b&gt;bold&lt;/b&gt; title<br>A. Person, Minister (ID)"
         )
 
+    def test_hover_date_in_the_readers_format(self):
+        fig = charts.timeline([self.point(date_label="4 Oktober 2024")], lanes=["bilateral meeting"])
+        self.assertTrue(fig.data[0].hovertext[0].startswith("<b>4 Oktober 2024</b><br>"))
+
     def test_marker_size_by_seniority(self):
         self.assertEqual([charts.marker_size(r) for r in (1, 5, 9, None, 42)], [26, 18, 10, 9, 10])
 

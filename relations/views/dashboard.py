@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from .. import charts, dashboard
 from ..models import Country, Meeting
 
 OVERVIEW_MONTHS = (12, 24, 36, 60)
+DATE_FORMATS = {"month": "YEAR_MONTH_FORMAT", "year": "Y"}
 TREND_YEARS = 6
 COUNTRY_SORTS = {
     "meetings": lambda row: (-row.meetings, row.name),
@@ -153,6 +154,7 @@ def _timeline_point(meeting: Meeting) -> charts.TimelinePoint:
         rank=meeting.best_rank,
         participants=[_participant_label(p) for p in meeting.participants.all()],
         url=meeting.get_absolute_url(),
+        date_label=formats.date_format(meeting.held_on, DATE_FORMATS.get(meeting.date_precision, "DATE_FORMAT")),
     )
 
 
