@@ -12,7 +12,9 @@ import datetime as dt
 import logging
 import math
 import re
+import signal
 import statistics
+import threading
 import time
 from collections.abc import Callable
 from contextlib import closing, contextmanager
@@ -174,7 +176,36 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
-def fetch(client: Client, url: str) -> int:
+class PageTimeout(PageError):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt a request that runs longer than `seconds` (main thread on Unix; elsewhere no limit)."""
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise PageTimeout(f"a request took more than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def fetch(client: Client, url: str, timeout: float | None = None) -> int:
+    with time_limit(timeout):
+        return _fetch(client, url)
+
+
+def _fetch(client: Client, url: str) -> int:
     response = client.get(url)
     # The client closes the response itself (for a streamed one, once read to the end); closing it again would
     # fire request_finished with close_old_connections connected and drop the database connection.
@@ -213,30 +244,43 @@ def select_statements(captured: list[dict]) -> list[str]:
 
 
 def measure(
-    client: Client, name: str, url: str, *, requests: int, warmup: int, using: str, budget: float | None = None
+    client: Client,
+    name: str,
+    url: str,
+    *,
+    requests: int,
+    warmup: int,
+    using: str,
+    budget: float | None = None,
+    timeout: float | None = None,
 ) -> Result:
     """Time one page. A page so slow that `requests` would overrun `budget` seconds gets fewer (at least 3)."""
     result = Result(page=name, url=url)
     try:
         started = time.perf_counter()
-        for _ in range(warmup):
-            fetch(client, url)
-        if budget and warmup:
-            each = (time.perf_counter() - started) / warmup
+        warmed = 0
+        while warmed < warmup and not (budget and warmed and time.perf_counter() - started > budget):
+            fetch(client, url, timeout)
+            warmed += 1
+        if budget and warmed:
+            each = (time.perf_counter() - started) / warmed
             requests = min(requests, max(3, int(budget / max(each, 1e-6))))
         timings = []
         for _ in range(requests):
             started = time.perf_counter()
-            result.bytes = fetch(client, url)
+            result.bytes = fetch(client, url, timeout)
             timings.append(time.perf_counter() - started)
         with CaptureQueriesContext(connections[using]) as captured:
-            fetch(client, url)
+            fetch(client, url, timeout)
         result.requests = requests
         result.p50_ms = round(statistics.median(timings) * 1000, 1)
         result.p95_ms = round(percentile(timings, 0.95) * 1000, 1)
         result.queries = len(captured)
         result.floor_ms = round(floor_ms(select_statements(captured.captured_queries), requests, using), 1)
     except Exception as exc:  # a broken page is a row of the report, not the end of the run
+        if isinstance(exc, PageTimeout):
+            # The interrupted query may still be running on the connection: start the next page on a fresh one.
+            connections[using].close()
         result.error = f"{type(exc).__name__}: {exc}"[:300]
         result.p50_ms = result.p95_ms = result.queries = result.floor_ms = None
     return result
@@ -272,6 +316,7 @@ def run(
     search: str = "fisheries",
     using: str = "default",
     budget: float | None = None,
+    timeout: float | None = None,
     progress: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     targets = Targets(search)
@@ -286,7 +331,9 @@ def run(
             except Exception as exc:
                 result = Result(page=name, error=f"{type(exc).__name__}: {exc}"[:300])
             else:
-                result = measure(client, name, url, requests=requests, warmup=warmup, using=using, budget=budget)
+                result = measure(
+                    client, name, url, requests=requests, warmup=warmup, using=using, budget=budget, timeout=timeout
+                )
             results.append(result)
             if progress:
                 progress(result)

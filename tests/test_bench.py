@@ -2,6 +2,7 @@
 
 import json
 import tempfile
+import time
 from io import StringIO
 from pathlib import Path
 from unittest import mock
@@ -46,6 +47,14 @@ class BenchTests(TestCase):
     def test_a_budget_cuts_slow_pages_to_three_requests(self):
         rows, _ = bench("--pages", "meeting", "--requests", "5", "--budget", "0.000001")
         self.assertEqual(rows[0]["requests"], 3)
+
+    def test_a_request_over_the_timeout_is_an_error_row(self):
+        def slow(*args, **kwargs):
+            time.sleep(2)
+
+        with mock.patch("relations.benchmark._fetch", side_effect=slow):
+            rows, _ = bench("--pages", "meeting", "--timeout", "0.2")
+        self.assertEqual(rows[0]["error"], "PageTimeout: a request took more than 0.2 s")
 
     def test_a_broken_page_is_an_error_row(self):
         pages = {**benchmark.PAGES, "overview": lambda targets: "/no-such-page/"}

@@ -35,10 +35,17 @@ class Command(BaseCommand):
             help="Give a page fewer timed requests (at least 3) when --requests of them would take longer than this; "
             "the table's n column says how many were made.",
         )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="Report a page as an error when one of its requests takes longer than this.",
+        )
         parser.add_argument("--search", default="fisheries", help="The free-text query of meetings-search.")
         parser.add_argument("--database", default="default")
 
-    def handle(self, *args, requests, warmup, json: str | None, pages, budget, search, database, **options):
+    def handle(self, *args, requests, warmup, json: str | None, pages, budget, timeout, search, database, **options):
         if requests < 1:
             raise CommandError("--requests must be at least 1.")
         if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.hashed_files:
@@ -54,7 +61,14 @@ class Command(BaseCommand):
             self.stderr.write(f"  {result.page}: {state}")
 
         results = benchmark.run(
-            pages, requests=requests, warmup=warmup, search=search, using=database, budget=budget, progress=progress
+            pages,
+            requests=requests,
+            warmup=warmup,
+            search=search,
+            using=database,
+            budget=budget,
+            timeout=timeout,
+            progress=progress,
         )
         self.stdout.write(benchmark.table(results))
         if json:
