@@ -3,7 +3,7 @@ from unittest import mock
 
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from relations.models import Article, Meeting
@@ -57,6 +57,18 @@ class SubmitTests(TestCase):
         )
         self.assertEqual(Article.objects.count(), 0)
 
+    @override_settings(ARTICLE_MAX_BYTES=1000)
+    def test_too_large_upload_is_refused_before_reading(self):
+        upload = SimpleUploadedFile("long.txt", b"a" * 2_000_000, content_type="text/plain")
+        response = self.client.post(reverse("relations:article-create"), {"file": upload})
+        self.assertContains(response, "The article is larger than the 0 MB limit (1.9 MB).", status_code=400)
+        self.assertEqual(Article.objects.count(), 0)
+
+    def test_editors_see_the_ingest_link(self):
+        self.assertContains(
+            self.client.get(reverse("relations:article-list")), '<a href="/articles/" aria-current="page">Ingest</a>'
+        )
+
     def test_one_way_at_a_time(self):
         response = self.client.post(reverse("relations:article-create"), {"text": ENGLISH, "url": "https://x.org/a"})
         self.assertContains(
@@ -83,6 +95,13 @@ class StatusPageTests(TestCase):
         article = make_article(text=ENGLISH, status=Article.Status.PROCESSING)
         response = self.client.get(reverse("relations:article-detail", args=[article.pk]))
         self.assertContains(response, '<meta http-equiv="refresh" content="3">', html=False)
+
+    def test_page_queries(self):
+        article = make_article(text=ENGLISH, status=Article.Status.APPROVED)
+        with self.assertNumQueries(6):
+            self.client.get(reverse("relations:article-detail", args=[article.pk]))
+        with self.assertNumQueries(5):
+            self.client.get(reverse("relations:article-list"))
 
     def test_failure_reason_and_no_refresh(self):
         article = make_article(text=ENGLISH, status=Article.Status.FAILED, status_message="The text is empty.")
