@@ -200,6 +200,17 @@ def time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
+def drop_if_busy(using: str) -> None:
+    """After an interrupted request, a query may still run on the connection: the next page needs a fresh one."""
+    connection = connections[using]
+    raw = connection.connection
+    if connection.vendor == "postgresql" and raw is not None:
+        from psycopg.pq import TransactionStatus
+
+        if raw.info.transaction_status == TransactionStatus.ACTIVE:
+            connection.close()
+
+
 def fetch(client: Client, url: str, timeout: float | None = None) -> int:
     with time_limit(timeout):
         return _fetch(client, url)
@@ -279,8 +290,7 @@ def measure(
         result.floor_ms = round(floor_ms(select_statements(captured.captured_queries), requests, using), 1)
     except Exception as exc:  # a broken page is a row of the report, not the end of the run
         if isinstance(exc, PageTimeout):
-            # The interrupted query may still be running on the connection: start the next page on a fresh one.
-            connections[using].close()
+            drop_if_busy(using)
         result.error = f"{type(exc).__name__}: {exc}"[:300]
         result.p50_ms = result.p95_ms = result.queries = result.floor_ms = None
     return result
