@@ -184,8 +184,9 @@ def test_country_list(visit):
 
 def test_switching_to_indonesian(visit):
     visit.open("/countries/PE/")
+    visit.page.select_option("#language-select", "id")
     with visit.page.expect_navigation():
-        visit.page.select_option("#language-select", "id")
+        visit.page.click(".lang-form button")
     visit.wait_for_charts(1)
     assert visit.page.get_attribute("html", "lang") == "id"
     assert visit.page.locator("h2#timeline-title").inner_text() == "Linimasa keterlibatan"

@@ -1,8 +1,3 @@
 // Small progressive enhancements; every page works without them.
+// Menus do not submit themselves on change: with a keyboard, every arrow key would reload the page.
 document.documentElement.classList.add("js");
-
-document.addEventListener("change", (event) => {
-  // The language menu submits itself; without JS its button does.
-  const select = event.target.closest("select[data-autosubmit]");
-  if (select) select.form.submit();
-});
