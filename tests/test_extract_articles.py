@@ -247,3 +247,23 @@ class ThirdCountryTests(SimpleTestCase):
             (meeting["kind"], meeting["date"], sorted([meeting["host_country"], *meeting["partner_countries"]])),
             ("phone_call", "2024-02-20", ["ID", "US"]),
         )
+
+
+class AccompanyingTests(SimpleTestCase):
+    def test_accompanying_officials_take_the_side_of_the_one_they_accompany(self):
+        text = (
+            "Menteri Pertahanan RI Sjafrie Sjamsoeddin menerima kunjungan Menteri Angkatan Bersenjata Prancis "
+            "Sébastien Lecornu di Jakarta, Kamis (13/2/2025).\n"
+            "Menhan Lecornu didampingi Atase Pertahanan Kolonel Jean-Marc Dupont, sedangkan Menhan Sjafrie "
+            "didampingi Wamenhan Donny Ermawan Taufanto."
+        )
+        meeting = extract_article(text)["meetings"][0]
+        self.assertEqual(
+            [(o["name"], o["country"], o["role"]) for o in meeting["officials"]],
+            [
+                ("Sjafrie Sjamsoeddin", "ID", "principal"),
+                ("Sébastien Lecornu", "FR", "principal"),
+                ("Jean-Marc Dupont", "FR", "accompanying"),
+                ("Donny Ermawan Taufanto", "ID", "accompanying"),
+            ],
+        )

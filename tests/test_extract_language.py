@@ -22,3 +22,12 @@ class DetectLanguageTests(SimpleTestCase):
         self.assertEqual(check_language("EN"), "en")
         with self.assertRaisesMessage(UnsupportedLanguageError, "The language 'fr' is not supported"):
             check_language("fr")
+
+
+class NameHeavyTextTests(SimpleTestCase):
+    def test_short_indonesian_text_full_of_names(self):
+        text = (
+            "Menteri Pertahanan RI Sjafrie Sjamsoeddin menerima kunjungan Menteri Angkatan Bersenjata Prancis "
+            "Sébastien Lecornu di Jakarta, Kamis (13/2/2025)."
+        )
+        self.assertEqual(detect_language(text), "id")

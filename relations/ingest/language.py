@@ -41,10 +41,12 @@ def detect_language(text: str) -> str:
     if counts[best] >= 3 and counts[best] >= 2 * counts[other] and counts[best] / total >= 0.08:
         return best
     guess = _langdetect(text)
-    if guess in ("ms",) and counts["id"] >= counts["en"]:
+    if guess == "ms" and counts["id"] >= counts["en"]:
         return "id"  # langdetect often calls short Indonesian texts Malay
-    if guess in SUPPORTED and counts[guess] / total >= 0.04:
+    if guess in SUPPORTED and counts[guess] >= 1:
         return guess
+    if counts[best] >= 2 and counts[best] >= 3 * counts[other] and guess is None:
+        return best  # too little text for langdetect, but only one language's function words
     name = LANGUAGE_NAMES.get(guess or "", guess or "unknown")
     raise UnsupportedLanguageError(
         f"The article's language ({name}) is not supported: only Indonesian and English are."

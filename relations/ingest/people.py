@@ -59,6 +59,7 @@ class Person:
     role: str = "principal"
     spans: list[list[int]] = field(default_factory=list)
     posted_to: str | None = None
+    companion: Person | None = None  # whom an accompanying official accompanies
 
     def as_dict(self) -> dict:
         return {
@@ -263,6 +264,23 @@ def link_unnamed(people: list[Person], home: str) -> None:
                     p.country, p.country_explicit = person.country, person.country_explicit
 
 
+def settle_companions(people: list[Person]) -> None:
+    """An accompanying official of no stated country is on the side of the one accompanied ("Menhan Lecornu
+    didampingi Atase Pertahanan Kolonel ..." makes the attaché French when Lecornu's title said so elsewhere)."""
+    explicit = [p for p in people if p.country_explicit and p.name]
+    for person in people:
+        leader = person.companion
+        if person.country is not None or leader is None:
+            continue
+        if leader.country_explicit:
+            person.country = leader.country
+        elif leader.name:
+            same = next((p for p in explicit if same_person(p.name, leader.name)), None)
+            person.country = same.country if same else None
+        if person.country:
+            person.country_explicit = True
+
+
 def GAP_OK(doc: Document, left: int, right: int) -> bool:  # noqa: N802 - reads as a predicate on the gap
     return doc.text[doc.tokens[left].end : doc.tokens[right].start] in (" ", "", ". ")  # ". ": "U.S. Secretary"
 
@@ -361,12 +379,22 @@ def _clean_name(name: str) -> str:
 
 
 def _mark_accompanying(doc: Document, people: list[Person]) -> None:
-    for cue in ACCOMPANYING_RE.finditer(doc.text):
+    """People named after "didampingi"/"accompanied by" up to the next main verb accompany the one named before;
+    a second cue in the sentence ("..., sedangkan Menhan X didampingi ...") starts a new group at its subject."""
+    cues = list(ACCOMPANYING_RE.finditer(doc.text))
+    for index, cue in enumerate(cues):
+        sentence = doc.sentence_at(cue.start())
         verb = MAIN_VERB_RE.search(doc.text, cue.end())
-        stop = min(verb.start() if verb else len(doc.text), doc.sentence_at(cue.start()).end)
+        stop = min(verb.start() if verb else len(doc.text), sentence.end)
+        if index + 1 < len(cues) and cues[index + 1].start() < stop:
+            subjects = [p for p in people if cue.end() <= p.start < cues[index + 1].start()]
+            stop = subjects[-1].start if subjects else cues[index + 1].start()
+        before = [p for p in people if sentence.start <= p.start < cue.start()]
         for person in people:
             if cue.end() <= person.start < stop:
                 person.role = "accompanying"
+                if before:
+                    person.companion = before[-1]
 
 
 def _resolve_counterparts(people: list[Person]) -> None:
