@@ -66,6 +66,15 @@ class EnglishTitleTests(SimpleTestCase):
         )
         self.assertEqual([n for n, _, _ in people(text, "en")], ["Luhut Pandjaitan", "Hadi Tjahjanto"])
 
+    def test_name_before_the_title(self):
+        text = (
+            "The talks were led by Retno Marsudi, Indonesia's foreign minister, and Bui Thanh Son, Vietnam's "
+            "foreign minister."
+        )
+        self.assertEqual(
+            people(text, "en"), [("Retno Marsudi", "ID", "principal"), ("Bui Thanh Son", "VN", "principal")]
+        )
+
     def test_spokesperson_is_kept_apart(self):
         doc = Document("Spokesperson Jane Roe said the visit went well.")
         found = find_people(doc, find_countries(doc, "en"))

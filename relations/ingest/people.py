@@ -170,9 +170,15 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         title_stop = max(tokens[title_end - 1].end, text_end)
         title_start = before.start if before and explicit and country == before.value.code else title.start
         title_text = doc.text[title_start:title_stop]
-        name = None
+        name, start = None, (before.start if before and explicit else title.start)
         if name_first is not None:
             name = _clean_name(doc.text[tokens[name_first].start : tokens[name_last - 1].end])
+        elif (found := _name_before(doc, title.first if not (before and explicit) else before.first, sentence)) and (
+            not people or people[-1].end <= tokens[found[0]].start
+        ):
+            # "Retno Marsudi, Indonesia's foreign minister, said": the name comes first.
+            name = _clean_name(doc.text[tokens[found[0]].start : tokens[found[1] - 1].end])
+            start = tokens[found[0]].start
         person = Person(
             name=name,
             title=title_text,
@@ -181,7 +187,7 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
             country=country,
             country_explicit=explicit,
             kind=value.kind,
-            start=(before.start if before and explicit else title.start),
+            start=start,
             end=tokens[(name_last or title_end) - 1].end,
             first_token=title.first,
             sentence=sentence.index,
@@ -283,6 +289,25 @@ def settle_companions(people: list[Person]) -> None:
 
 def GAP_OK(doc: Document, left: int, right: int) -> bool:  # noqa: N802 - reads as a predicate on the gap
     return doc.text[doc.tokens[left].end : doc.tokens[right].start] in (" ", "", ". ")  # ". ": "U.S. Secretary"
+
+
+def _name_before(doc: Document, first: int, sentence) -> tuple[int, int] | None:
+    """The name written just before ", [the|his|her] TITLE" ("Prabowo Subianto, Menteri Pertahanan RI, ...")."""
+    tokens, k = doc.tokens, first
+    if k and tokens[k - 1].key in ("the", "his", "her", "its"):
+        k -= 1
+    if k - 1 < sentence.first_token or doc.text[tokens[k - 1].end : tokens[k].start] != ", ":
+        return None
+    end, start = k, k
+    while start > sentence.first_token and end - start < 5:
+        gap = doc.text[tokens[start - 1].end : tokens[start].start] if start < end else ""
+        if start < end and gap not in (" ", "-", ". "):
+            break
+        start -= 1
+    for begin in range(start, end):
+        if _name_run(doc, begin, end) == (begin, end):
+            return begin, end
+    return None
 
 
 def _is_acronym(word: str) -> bool:
