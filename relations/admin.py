@@ -298,11 +298,12 @@ class MeetingAdmin(HistoryAdmin):
 
     @admin.display(description=_("host"))
     def host(self, meeting: Meeting) -> str:
-        return str(meeting.host_country or "")
+        host = meeting.host_country
+        return host.name if host else ""
 
     @admin.display(description=_("partners"))
     def partners(self, meeting: Meeting) -> str:
-        return ", ".join(str(country) for country in meeting.partner_countries)
+        return ", ".join(country.name for country in meeting.partner_countries)
 
 
 @admin.register(MeetingCountry)
