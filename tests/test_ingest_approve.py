@@ -75,6 +75,22 @@ class ApprovalTests(TestCase):
         self.assertEqual([o.full_name for o in recorded.new_officials], ["Rodrigo Alvarez Mena"])
         self.assertEqual(Official.objects.get(full_name="Rodrigo Alvarez Mena").country_id, "CL")
 
+    def test_unnamed_official_is_the_holder_of_the_title_that_day(self):
+        ambassador = make_official(full_name="Rodrigo Alvarez Mena", country=self.chile)
+        make_position(official=ambassador, title_en="Ambassador to Indonesia", abbreviation="Dubes", rank=4)
+        meeting = chile_meeting()
+        meeting["officials"][1] = {"name": None, "title": "Dubes Chile", "country": "CL", "role": "principal"}
+        [recorded] = approve_article(self.proposed_article(), [meeting])
+        self.assertEqual(recorded.meeting.participants.get(side="CL").official, ambassador)
+        ambassador.refresh_from_db()
+        self.assertEqual(ambassador.aliases, [])
+
+    def test_unnamed_official_with_no_known_holder_is_left_out(self):
+        meeting = chile_meeting()
+        meeting["officials"][1] = {"name": None, "title": "Dubes Chile", "country": "CL", "role": "principal"}
+        [recorded] = approve_article(self.proposed_article(), [meeting])
+        self.assertEqual(list(recorded.meeting.participants.values_list("side", flat=True)), ["ID"])
+
     def test_second_article_on_the_same_meeting_is_linked_not_duplicated(self):
         first = approve_article(self.proposed_article(), [chile_meeting()])[0].meeting
         second_article = self.proposed_article(text=INDONESIAN)

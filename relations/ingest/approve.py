@@ -68,7 +68,7 @@ def record_meeting(article: Article, facts: dict) -> Recorded:
     partners = list(dict.fromkeys(partners))
     if not partners:
         raise ValidationError(_("Every meeting needs at least one partner country."))
-    people = resolve_officials(facts.get("officials") or [], default_country=host or partners[0])
+    people = resolve_officials(facts.get("officials") or [], default_country=host or partners[0], day=held_on)
     known_ids = {official.pk for official, _info in people if official.pk}
     meeting = find_reported_meeting(held_on, [c.code for c in [host, *partners] if c], known_ids)
     created = meeting is None
@@ -112,21 +112,43 @@ def find_reported_meeting(held_on: dt.date, country_codes: list[str], official_i
     return None
 
 
-def resolve_officials(officials: list[dict], *, default_country: Country) -> list[tuple[Official, dict]]:
-    """Each named official matched to a known one of the same country, or a new unsaved one."""
+def resolve_officials(officials: list[dict], *, default_country: Country, day: dt.date) -> list[tuple[Official, dict]]:
+    """Each named official matched to a known one of the same country, or a new unsaved one; an unnamed one
+    ("Dubes Peru") is the holder of that title on the day when exactly one is known, else left out."""
     resolved, seen = [], set()
     for info in officials:
         name = (info.get("name") or "").strip()
-        if not name:
-            continue  # only a title ("the Peruvian ambassador"): nobody to link
         side = country(info.get("country")) or default_country
-        official = match_official(name, country_code=side.code) or Official(full_name=name[:200], country=side)
+        if name:
+            official = match_official(name, country_code=side.code) or Official(full_name=name[:200], country=side)
+        else:
+            official = holder_of_title(info.get("title") or "", side, day)
+            if official is None:
+                continue
         key = official.pk or (official.full_name, side.code)
         if key in seen:
             continue
         seen.add(key)
         resolved.append((official, info))
     return resolved
+
+
+def holder_of_title(title: str, side: Country, day: dt.date) -> Official | None:
+    """The one official of `side` whose post on `day` the written title names (exactly, else most specifically)."""
+    written = title.strip().lower()
+    if not written:
+        return None
+    best: dict[int, Official] = {}
+    best_length = 0
+    positions = Position.objects.held_on(day).filter(official__country=side).select_related("official")
+    for position in positions:
+        names = {position.abbreviation.lower(), position.title_id.lower(), position.title_en.lower()} - {""}
+        length = max((len(name) + 1000 * (name == written) for name in names if name in written), default=0)
+        if length > best_length:
+            best, best_length = {position.official_id: position.official}, length
+        elif length and length == best_length:
+            best[position.official_id] = position.official
+    return next(iter(best.values())) if len(best) == 1 else None
 
 
 def country(code: str | None) -> Country | None:
@@ -156,14 +178,14 @@ def add_participants(meeting: Meeting, people: list[tuple[Official, dict]]) -> l
     present = set(meeting.participants.values_list("official_id", flat=True))
     created = []
     for official, info in people:
-        name = info["name"].strip()
+        name = (info.get("name") or "").strip()
         if official.pk is None:
             official, made = Official.objects.get_or_create(
                 full_name=official.full_name, country=official.country, defaults={"aliases": []}
             )
             if made:
                 created.append(official)
-        elif name not in official.names:
+        elif name and name not in official.names:
             # Remember this spelling so the next article matches it exactly.
             official.aliases = [*official.aliases, name]
             official.save(update_fields=["aliases"])

@@ -122,7 +122,7 @@ class MeetingReview:
             "officials": [
                 {key: row[key] or None for key in ("name", "title", "country", "role")}
                 for row in self.officials.cleaned_data
-                if row and not row.get("DELETE") and row.get("name")
+                if row and not row.get("DELETE") and (row.get("name") or row.get("title"))
             ],
             "sectors": [{"slug": slug, "evidence": evidence.get(slug, "")} for slug in data["sectors"]],
             "commitments": [
@@ -152,7 +152,11 @@ def review_forms(proposal: dict | None, data=None) -> list[MeetingReview]:
                 officials=OfficialFormSet(
                     data,
                     prefix=f"{prefix}-officials",
-                    initial=[official_initial(item) for item in meeting.get("officials") or [] if item.get("name")],
+                    initial=[
+                        official_initial(item)
+                        for item in meeting.get("officials") or []
+                        if item.get("name") or item.get("title")
+                    ],
                     form_kwargs={"countries": countries},
                 ),
                 commitments=CommitmentFormSet(
