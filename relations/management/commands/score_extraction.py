@@ -6,6 +6,7 @@ start-up instead of one per article); `--subprocess` runs the scorer itself agai
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import subprocess
@@ -29,6 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--eval-dir", default=str(DEFAULT_EVAL_DIR), help="folder with score.py and labels.json")
         parser.add_argument("--subprocess", action="store_true", help="run score.py on `manage.py extract` instead")
         parser.add_argument("-v2", "--verbose-facts", action="store_true", help="print each article's differences")
+        parser.add_argument(
+            "--speed", type=int, metavar="N", default=0, help="also time N passes over the articles (warm, one process)"
+        )
 
     def handle(self, *args, **options):
         folder = Path(options["eval_dir"])
@@ -40,6 +44,8 @@ class Command(BaseCommand):
             args = [sys.executable, str(scorer), "--cmd", command] + (["-v"] if options["verbose_facts"] else [])
             raise SystemExit(subprocess.call(args, cwd=settings.BASE_DIR))
         self.stdout.write(score_in_process(scorer, verbose=options["verbose_facts"]))
+        if options["speed"]:
+            self.stdout.write(measure_speed(scorer, options["speed"]))
 
 
 def _load_scorer(path: Path):
@@ -101,3 +107,24 @@ def score_in_process(scorer_path: Path, verbose: bool = False) -> str:
     )
     lines.append(f"{n} articles in {elapsed:.2f}s, loading the word lists included")
     return "\n".join(lines)
+
+
+def measure_speed(scorer_path: Path, passes: int) -> str:
+    """Articles per second over `passes` runs through the articles, word lists already loaded."""
+    score = _load_scorer(scorer_path)
+    articles = [score.read_article(str(path)) for path in sorted((scorer_path.parent / "articles").glob("*.txt"))]
+    inputs = [(body, dt.date.fromisoformat(published) if published else None) for published, body in articles]
+    for body, published in inputs:  # warm-up: load the word lists
+        _extract_quietly(body, published)
+    started = time.perf_counter()
+    for _ in range(passes):
+        for body, published in inputs:
+            _extract_quietly(body, published)
+    elapsed = time.perf_counter() - started
+    count = passes * len(inputs)
+    return f"speed: {count} extractions in {elapsed:.2f}s, {count / elapsed:.0f} articles/s in one process"
+
+
+def _extract_quietly(body: str, published: dt.date | None) -> None:
+    with contextlib.suppress(ExtractionError):
+        extract_article(body, published=published)
