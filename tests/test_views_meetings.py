@@ -162,13 +162,13 @@ class MeetingListQueryCountTests(LoggedInTestCase):
                 add_meetings(190, sector=self.sector, official=self.official, start=10)
 
     def test_list(self):
-        # session, user, count, page, sides, sectors, then the form's choices: sectors, countries
-        self.assert_same_queries_for_10_and_200(reverse("relations:meeting-list"), {}, 8)
+        # session, user, count, page, sides, sectors, the form's choices: sectors, countries; 2 permissions (menu)
+        self.assert_same_queries_for_10_and_200(reverse("relations:meeting-list"), {}, 10)
 
     def test_filtered_list(self):
         # as above, plus validating the sector and the descendants lookup
         self.assert_same_queries_for_10_and_200(
-            reverse("relations:meeting-list"), {"sector": "defence", "q": "bulk"}, 10
+            reverse("relations:meeting-list"), {"sector": "defence", "q": "bulk"}, 12
         )
 
     def test_export(self):
@@ -178,12 +178,14 @@ class MeetingListQueryCountTests(LoggedInTestCase):
         )
 
     def test_sector_page(self):
-        # session, user, sector, sector tree, children, per year and country, per year, countries, latest + 2
-        self.assert_same_queries_for_10_and_200(self.sector.get_absolute_url(), {}, 11)
+        # session, user, sector, sector tree, children, per year and country, per year, countries, latest + 2,
+        # 2 permissions (menu)
+        self.assert_same_queries_for_10_and_200(self.sector.get_absolute_url(), {}, 13)
 
     def test_official_page(self):
-        # session, user, official, positions, count, page, sides, sectors, this official's participation
-        self.assert_same_queries_for_10_and_200(self.official.get_absolute_url(), {}, 9)
+        # session, user, official, positions, count, page, sides, sectors, this official's participation,
+        # 2 permissions (menu)
+        self.assert_same_queries_for_10_and_200(self.official.get_absolute_url(), {}, 11)
 
 
 class MeetingExportTests(LoggedInTestCase):
@@ -255,6 +257,11 @@ class MeetingExportTests(LoggedInTestCase):
 
     def test_no_filter_exports_every_meeting(self):
         self.assertEqual([row[5] for row in self.export({})[1:]], ["Talks, with a comma", "Health only"])
+
+    def test_cells_that_would_start_a_formula_are_defused(self):
+        make_meeting(title='=HYPERLINK("http://evil.example")', held_on=dt.date(2022, 1, 1), place="@SUM(1)")
+        row = self.export({"end": "2022-12-31"})[1]
+        self.assertEqual((row[5], row[10]), ('\'=HYPERLINK("http://evil.example")', "'@SUM(1)"))
 
     def test_attachment_name(self):
         response = self.client.get(reverse("relations:meeting-export"))
@@ -368,7 +375,8 @@ class MeetingDetailTests(LoggedInTestCase):
         self.assertEqual(self.client.get(reverse("relations:meeting-detail", args=[999999])).status_code, 404)
 
     def test_queries_do_not_grow_with_participants_sectors_commitments_and_sources(self):
-        # session, user, meeting, sides, participants, their positions, sectors, commitments, sources, 2 permissions
+        # session, user, meeting, sides, participants, their positions, sectors, commitments, sources,
+        # 2 permissions (edit link, then cached for the menu)
         with self.assertNumQueries(11):
             self.get()
         for i in range(20):

@@ -224,6 +224,17 @@ EXPORT_HEADER = [
 ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text that a spreadsheet shows as text: a leading quote defuses a cell that would start a formula.
+
+    Titles and names come from news articles, which nobody here controls (OWASP "CSV injection").
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def export_rows(request: HttpRequest, meetings: QuerySet[Meeting]) -> Iterator[list]:
     """One row per meeting: codes for countries and choices, so that the file means the same in any language.
 
@@ -266,12 +277,12 @@ def export_rows(request: HttpRequest, meetings: QuerySet[Meeting]) -> Iterator[l
                 precision,
                 status,
                 kind,
-                title,
+                spreadsheet_safe(title),
                 hosts.get(pk, ""),
                 "; ".join(guests),
-                "; ".join(people[pk]),
+                spreadsheet_safe("; ".join(people[pk])),
                 "; ".join(sectors[pk]),
-                place,
+                spreadsheet_safe(place),
                 f"{url_head}{pk}{url_tail}",
             ]
 
