@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from . import charts
@@ -67,16 +67,24 @@ def _spans(today: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.d
 def overview_counts(today: dt.date) -> dict[str, Comparison]:
     """Meetings, partner countries and partner officials met, this year to date against last year's same span."""
     this, last = _spans(today)
-    meetings = Meeting.objects.exclude(status=Meeting.Status.CANCELLED).aggregate(
-        this=Count("id", filter=Q(held_on__range=this)), last=Count("id", filter=Q(held_on__range=last))
+    # The WHERE on the two years lets each count walk a date index rather than every row.
+    span = (last[0], this[1])
+    meetings = (
+        Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
+        .filter(held_on__range=span)
+        .aggregate(this=Count("id", filter=Q(held_on__range=this)), last=Count("id", filter=Q(held_on__range=last)))
     )
-    countries = partner_sides().aggregate(
-        this=Count("country", distinct=True, filter=Q(held_on__range=this)),
-        last=Count("country", distinct=True, filter=Q(held_on__range=last)),
+    countries = (
+        partner_sides()
+        .filter(held_on__range=span)
+        .aggregate(
+            this=Count("country", distinct=True, filter=Q(held_on__range=this)),
+            last=Count("country", distinct=True, filter=Q(held_on__range=last)),
+        )
     )
     officials = (
         Participant.objects.exclude(side_id=home_country())
-        .filter(NOT_CANCELLED)
+        .filter(NOT_CANCELLED, meeting__held_on__range=span)
         .aggregate(
             this=Count("official", distinct=True, filter=Q(meeting__held_on__range=this)),
             last=Count("official", distinct=True, filter=Q(meeting__held_on__range=last)),
@@ -230,8 +238,27 @@ def latest_meetings(today: dt.date, limit: int = 8) -> list[Meeting]:
 # --- Partner country ---------------------------------------------------------------------------------------------
 
 
-def country_meetings(code: str) -> list[Meeting]:
-    """The country's meetings, newest first, with sides, sectors, participants and the best seniority present."""
+@dataclass(frozen=True)
+class CountrySummary:
+    meetings: int
+    first_contact: dt.date | None
+    last_contact: dt.date | None
+    this_year: int
+
+
+def country_summary(code: str, today: dt.date) -> CountrySummary:
+    """Counts for the page head, in one aggregate over the country's side rows (country-date index)."""
+    row = MeetingCountry.objects.filter(NOT_CANCELLED, country_id=code).aggregate(
+        n=Count("meeting"),
+        first=Min("held_on"),
+        last=Max("held_on", filter=Q(held_on__lte=today)),
+        this_year=Count("meeting", filter=Q(held_on__year=today.year)),
+    )
+    return CountrySummary(row["n"], row["first"], row["last"], row["this_year"])
+
+
+def country_meetings(code: str, limit: int) -> list[Meeting]:
+    """The country's latest meetings (at most `limit`), with sides, sectors, participants and the best seniority."""
     participants = Participant.objects.select_related("official", "position", "side").order_by("role", "id")
     return list(
         Meeting.objects.involving(code)
@@ -241,7 +268,7 @@ def country_meetings(code: str) -> list[Meeting]:
             Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector", "sector__parent")),
             Prefetch("participants", queryset=participants),
         )
-        .order_by("-held_on", "-id")
+        .order_by("-held_on", "-id")[:limit]
     )
 
 
@@ -285,18 +312,20 @@ def officials_met(code: str, side: str, limit: int = 8) -> list[dict]:
     ]
 
 
-def country_commitments(code: str) -> list[Commitment]:
+def country_commitments(code: str, limit: int) -> list[Commitment]:
+    """Open commitments first, then the most recently due; at most `limit`."""
     return list(
         Commitment.objects.filter(meeting__countries__country_id=code)
         .select_related("meeting", "fulfilled_by")
-        .order_by(F("due_on").asc(nulls_last=True), "id")
+        .annotate(is_settled=Case(When(status=Commitment.Status.OPEN, then=Value(0)), default=Value(1)))
+        .order_by("is_settled", F("due_on").desc(nulls_last=True), "-id")[:limit]
     )
 
 
-def country_articles(code: str) -> list[Article]:
+def country_articles(code: str, limit: int) -> list[Article]:
     return list(
         Article.objects.filter(meetings__countries__country_id=code)
         .distinct()
         .only("title", "url", "outlet", "published_on", "language")
-        .order_by(F("published_on").desc(nulls_last=True), "-id")
+        .order_by(F("published_on").desc(nulls_last=True), "-id")[:limit]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.test import TestCase, override_settings
@@ -153,6 +154,14 @@ class CountryPagesTests(TestCase):
         self.assertEqual(response.context["our_officials"][0]["meetings"], 3)
         self.assertEqual(len(response.context["their_officials"]), 3)
 
+    def test_timeline_keeps_the_latest_meetings_and_says_so(self):
+        with mock.patch("relations.views.dashboard.TIMELINE_LIMIT", 2):
+            response = self.client.get("/countries/PE/")
+        markers = [x for trace in response.context["timeline_figure"]["data"] for x in trace["x"]]
+        self.assertEqual(len(markers), 2)
+        self.assertEqual(response.context["summary"].meetings, 3)
+        self.assertContains(response, "Showing the latest 2 meetings.")
+
     def test_lowercase_code_redirects(self):
         response = self.client.get("/countries/pe/")
         self.assertRedirects(response, "/countries/PE/", status_code=301)
@@ -208,7 +217,7 @@ class QueryCountTests(TestCase):
         self.assert_constant("/countries/", 6)
 
     def test_country_detail(self):
-        self.assert_constant("/countries/PE/", 15)
+        self.assert_constant("/countries/PE/", 16)
 
 
 @override_settings(HOME_COUNTRY="PE")

@@ -18,6 +18,9 @@ from ..models import Country, Meeting
 
 OVERVIEW_MONTHS = (12, 24, 36, 60)
 DATE_FORMATS = {"month": "YEAR_MONTH_FORMAT", "year": "Y"}
+# A partner page stays light whatever the partner's history: the meetings list has the rest.
+TIMELINE_LIMIT = 300
+LIST_LIMIT = 30
 TREND_YEARS = 6
 COUNTRY_SORTS = {
     "meetings": lambda row: (-row.meetings, row.name),
@@ -104,23 +107,23 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("relations:country-detail", code=code.upper(), permanent=True)
     country = get_object_or_404(Country, code=code)
     today = timezone.localdate()
-    meetings = dashboard.country_meetings(country.code)
-    held = [m for m in meetings if m.status != Meeting.Status.CANCELLED]
+    summary = dashboard.country_summary(country.code, today)
+    meetings = dashboard.country_meetings(country.code, limit=TIMELINE_LIMIT)
     # From the first meeting to this year, so that a quiet recent period shows as such.
-    years = list(range(held[-1].held_on.year, max(held[0].held_on.year, today.year) + 1)) if held else []
+    years = list(range(summary.first_contact.year, today.year + 1)) if summary.first_contact else []
     stack = charts.stack_by_sector(
         dashboard.sector_counts_by_year(country.code), years, top=7, other_label=_("Other sectors")
     )
     points = [_timeline_point(m) for m in meetings]
     lanes = [capfirst(str(label)) for value, label in Meeting.Kind.choices if any(m.kind == value for m in meetings)]
+    commitments = dashboard.country_commitments(country.code, limit=LIST_LIMIT + 1)
+    articles = dashboard.country_articles(country.code, limit=LIST_LIMIT + 1)
     context = {
         "country": country,
         "today": today,
+        "summary": summary,
         "meetings": meetings,
-        "held_count": len(held),
-        "first_contact": min((m.held_on for m in held), default=None),
-        "last_contact": max((m.held_on for m in held if m.held_on <= today), default=None),
-        "this_year_count": sum(1 for m in held if m.held_on.year == today.year),
+        "timeline_is_partial": len(meetings) == TIMELINE_LIMIT,
         "timeline_figure": figure_data(charts.timeline(points, lanes=lanes, until=today)) if points else None,
         "timeline_height": max(220, 90 + 46 * len(lanes)),
         "stack": stack,
@@ -129,8 +132,11 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         else None,
         "their_officials": dashboard.officials_met(country.code, side=country.code),
         "our_officials": dashboard.officials_met(country.code, side=settings.HOME_COUNTRY),
-        "commitments": dashboard.country_commitments(country.code),
-        "articles": dashboard.country_articles(country.code),
+        "commitments": commitments[:LIST_LIMIT],
+        "more_commitments": len(commitments) > LIST_LIMIT,
+        "articles": articles[:LIST_LIMIT],
+        "more_articles": len(articles) > LIST_LIMIT,
+        "list_limit": LIST_LIMIT,
         "is_home": country.code == settings.HOME_COUNTRY,
     }
     return render(request, "relations/country_detail.html", context)
