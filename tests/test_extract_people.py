@@ -39,6 +39,10 @@ class IndonesianTitleTests(SimpleTestCase):
         text = "Turut hadir Dirjen Strahan Kemhan dan Kabaranahan Kemhan."
         self.assertEqual([name for name, _, _ in people(text)], [])
 
+    def test_country_after_the_name(self):
+        text = "Wakil Panglima TNI menerima Army Chief Lieutenant General Simon Stuart dari Australia."
+        self.assertEqual(people(text), [("Simon Stuart", "AU", "principal")])
+
     def test_rank_alone_marks_an_official(self):
         text = "Delegasi Prancis dipimpin oleh Laksamana Nicolas Vaujour."
         self.assertEqual(people(text), [("Nicolas Vaujour", None, "principal")])

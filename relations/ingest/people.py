@@ -173,6 +173,14 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         name, start = None, (before.start if before and explicit else title.start)
         if name_first is not None:
             name = _clean_name(doc.text[tokens[name_first].start : tokens[name_last - 1].end])
+            origin = country_at.get(name_last + 1)
+            if (
+                country is None
+                and origin
+                and tokens[name_last].key in ("dari", "from")
+                and origin.first == name_last + 1
+            ):
+                country, explicit = origin.value.code, True  # "Army Chief ... Simon Stuart dari Australia"
         elif (found := _name_before(doc, title.first if not (before and explicit) else before.first, sentence)) and (
             not people or people[-1].end <= tokens[found[0]].start
         ):
