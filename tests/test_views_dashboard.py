@@ -162,6 +162,12 @@ class CountryPagesTests(TestCase):
         self.assertEqual(response.context["summary"].meetings, 3)
         self.assertContains(response, "Showing the latest 2 meetings.")
 
+    def test_home_country_page_lists_its_officials_once(self):
+        response = self.client.get("/countries/ID/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual([o["name"] for o in response.context["their_officials"]], ["Our Minister"])
+        self.assertNotContains(response, "Our side")
+
     def test_lowercase_code_redirects(self):
         response = self.client.get("/countries/pe/")
         self.assertRedirects(response, "/countries/PE/", status_code=301)
