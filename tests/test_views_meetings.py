@@ -436,6 +436,21 @@ class SectorAndOfficialPageTests(LoggedInTestCase):
         self.assertNotContains(response, ">A</a>")
 
 
+class OfficialMeetingTitleTests(LoggedInTestCase):
+    def test_title_held_on_the_day_when_the_participation_names_no_position(self):
+        minister = make_official(full_name="Sjafrie Sjamsoeddin")
+        make_position(
+            official=minister, title_en="Adviser", started_on=dt.date(2020, 1, 1), ended_on=dt.date(2024, 10, 20)
+        )
+        make_position(official=minister, title_en="Minister of Defence", started_on=dt.date(2024, 10, 21))
+        make_participant(meeting=make_meeting(title="Later", held_on=dt.date(2025, 2, 1)), official=minister)
+        make_participant(meeting=make_meeting(title="Earlier", held_on=dt.date(2023, 2, 1)), official=minister)
+        content = self.client.get(minister.get_absolute_url()).content.decode()
+        self.assertInHTML('<div class="meta">As Minister of Defence</div>', content)
+        self.assertInHTML('<div class="meta">As Adviser</div>', content)
+        self.assertLess(content.index("As Minister of Defence"), content.index("As Adviser"))
+
+
 class HighlightTests(SimpleTestCase):
     def test_one_sentence_backing_two_sectors_is_marked_once_with_both_names(self):
         html, anchors = highlight(

@@ -158,15 +158,20 @@ def highlight(text: str, passages: dict[str, Iterable[str]], prefix: str) -> tup
     return format_html_join("", "{}", ((piece,) for piece in pieces)), anchors
 
 
-def title_at(participant: Participant, day: dt.date) -> str:
-    """The participant's title on the day: the position recorded, else the one held then, else as written."""
+def title_at(participant: Participant, day: dt.date, positions: Iterable[Position] | None = None) -> str:
+    """The participant's title on the day: the position recorded, else the one held then, else as written.
+
+    `positions` are the official's, when the caller has them; otherwise the prefetched `official.positions`.
+    """
     position = participant.position
     if position is None:
+        candidates = participant.official.positions.all() if positions is None else positions
         held = [
             p
-            for p in participant.official.positions.all()
+            for p in candidates
             if (p.started_on is None or p.started_on <= day) and (p.ended_on is None or p.ended_on >= day)
         ]
+        held.sort(key=lambda p: p.started_on or dt.date.min)
         position = held[-1] if held else None
     return position.title if position else participant.title_as_written
 
@@ -455,12 +460,13 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     page, page_notice = paginate(request, meetings)
+    positions = list(positions)
     for meeting in page:
         participant = meeting.as_official[0] if meeting.as_official else None
-        meeting.role_then = participant
+        meeting.title_then = title_at(participant, meeting.held_on, positions) if participant else ""
     context = {
         "official": official,
-        "positions": list(positions),
+        "positions": positions,
         "page": page,
         "page_notice": page_notice,
         "home_country": settings.HOME_COUNTRY,
