@@ -85,7 +85,7 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
     for draft in drafts:
         meetings.place_people(doc, draft, [dataclasses.replace(p, spans=list(p.spans)) for p in mentions], cued)
         meetings.host_meeting(doc, draft, home, country_mentions, places)
-        meetings.settle_sides_of_people(doc, draft, home, language)
+        meetings.settle_sides_of_people(doc, draft, home)
         if len(set(draft.sides)) < 2:
             continue
         documents.append(_meeting_document(doc, draft, cues, date_mentions, country_mentions, cued))

@@ -356,7 +356,7 @@ def place_people(doc: Document, draft: MeetingDraft, people: list[Person], cued:
     draft.people = chosen
 
 
-def settle_sides_of_people(doc: Document, draft: MeetingDraft, home: str, language: str) -> None:
+def settle_sides_of_people(doc: Document, draft: MeetingDraft, home: str) -> None:
     """Officials whose title names no country: who receives is the host's, who met whom is on the other side."""
     explicit_sides = {p.country for p in draft.people if p.country_explicit}
     for person in draft.people:

@@ -72,10 +72,6 @@ class Person:
         }
 
 
-def _country_at(doc: Document, countries: dict[int, Match], i: int) -> Match | None:
-    return countries.get(i)
-
-
 def find_people(doc: Document, countries: list[Match]) -> list[Person]:
     """Titled officials in reading order, one entry per mention (merge_people joins repeated mentions)."""
     country_at = {m.first: m for m in countries}
