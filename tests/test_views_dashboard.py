@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from relations.models import Commitment, Meeting, Official
 
-from .factories import make_country, make_meeting, make_official, make_participant, make_position, make_sector
+from .factories import (
+    make_article,
+    make_country,
+    make_meeting,
+    make_official,
+    make_participant,
+    make_position,
+    make_sector,
+)
 
 TODAY = timezone.localdate()
 
@@ -167,6 +175,15 @@ class CountryPagesTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual([o["name"] for o in response.context["their_officials"]], ["Our Minister"])
         self.assertNotContains(response, "Our side")
+
+    def test_source_links_only_for_web_addresses(self):
+        meeting = Meeting.objects.involving("PE").first()
+        make_article(title="Safe", url="https://example.org/a", text="One article about talks.").meetings.add(meeting)
+        make_article(title="Unsafe", url="javascript:alert(1)", text="Another article.").meetings.add(meeting)
+        response = self.client.get("/countries/PE/")
+        self.assertContains(response, '<a href="https://example.org/a" rel="noopener noreferrer">Safe</a>', html=True)
+        self.assertNotContains(response, "javascript:")
+        self.assertContains(response, "Unsafe")
 
     def test_lowercase_code_redirects(self):
         response = self.client.get("/countries/pe/")
