@@ -64,11 +64,6 @@ class SubmitTests(TestCase):
         self.assertContains(response, "The article is larger than the 0 MB limit (1.9 MB).", status_code=400)
         self.assertEqual(Article.objects.count(), 0)
 
-    def test_editors_see_the_ingest_link(self):
-        self.assertContains(
-            self.client.get(reverse("relations:article-list")), '<a href="/articles/" aria-current="page">Ingest</a>'
-        )
-
     def test_one_way_at_a_time(self):
         response = self.client.post(reverse("relations:article-create"), {"text": ENGLISH, "url": "https://x.org/a"})
         self.assertContains(
