@@ -267,3 +267,17 @@ class AccompanyingTests(SimpleTestCase):
                 ("Donny Ermawan Taufanto", "ID", "accompanying"),
             ],
         )
+
+
+class ForeignSourceTests(SimpleTestCase):
+    def test_foreign_readout_names_only_the_home_side_country(self):
+        text = (
+            "Secretary of State Antony J. Blinken met with Indonesian Foreign Minister Retno Marsudi today. They "
+            "discussed the situation in Myanmar and the U.S. commitment to ASEAN centrality."
+        )
+        meeting = extract_article(text, published=dt.date(2023, 7, 13))["meetings"][0]
+        self.assertEqual(sorted([meeting["host_country"], *meeting["partner_countries"]]), ["ID", "US"])
+        self.assertEqual(
+            [(o["name"], o["country"]) for o in meeting["officials"]],
+            [("Antony J. Blinken", "US"), ("Retno Marsudi", "ID")],
+        )

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from relations.ingest import dates as dates_module
-from relations.ingest.countries import is_event_venue, is_visit_destination, sides_in_sentence
+from relations.ingest.countries import TOPIC_BEFORE, is_event_venue, is_visit_destination, sides_in_sentence
 from relations.ingest.dates import DATE_RE as DATE_WORD_RE
 from relations.ingest.kinds import KindCue
 from relations.ingest.people import Person
@@ -103,8 +103,13 @@ def draft_meetings(
             m.value.code == home and doc.sentence_of_token[m.first] in reported and is_visit_destination(doc, m)
             for m in countries
         )
+        # A source abroad names the home side's country and not its own ("Secretary Blinken met with Indonesian
+        # Foreign Minister ..."): the unplaced official across the table is foreign.
+        qualified_home = language == "en" and any(
+            p.country == home and p.country_explicit and p.sentence in reported for p in people
+        )
         fallback = _foreign_place(doc, places, sentences, home) or _paired_with_home(doc, countries, home)
-        if home_visited:
+        if home_visited or qualified_home:
             fallback = _most_mentioned_foreign(doc, countries, home) or fallback
         unplaced = [p for p in people if p.country is None and p.kind == "title" and p.name]
         if fallback and unplaced and sentences:
@@ -158,6 +163,9 @@ def _foreign_place(doc: Document, places: list[Match], sentences: list[Sentence]
 def _most_mentioned_foreign(doc: Document, countries: list[Match], home: str) -> str | None:
     counts: dict[str, int] = {}
     for mention in countries:
+        previous = doc.tokens[mention.first - 1].key if mention.first else ""
+        if previous in TOPIC_BEFORE:
+            continue  # "the situation in Myanmar" is what they discussed, not who came
         if mention.value.code != home and not is_event_venue(doc, mention):
             counts[mention.value.code] = counts.get(mention.value.code, 0) + 1
     return max(counts, key=counts.get) if counts else None
