@@ -43,6 +43,10 @@ class IndonesianTitleTests(SimpleTestCase):
         text = "Wakil Panglima TNI menerima Army Chief Lieutenant General Simon Stuart dari Australia."
         self.assertEqual(people(text), [("Simon Stuart", "AU", "principal")])
 
+    def test_name_particles_and_sheikh(self):
+        text = "Menhan bertemu Menteri Luar Negeri Uni Emirat Arab Sheikh Abdullah bin Zayed Al Nahyan di Singapura."
+        self.assertEqual(people(text)[-1], ("Abdullah bin Zayed Al Nahyan", "AE", "principal"))
+
     def test_rank_alone_marks_an_official(self):
         text = "Delegasi Prancis dipimpin oleh Laksamana Nicolas Vaujour."
         self.assertEqual(people(text), [("Nicolas Vaujour", None, "principal")])

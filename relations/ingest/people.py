@@ -383,7 +383,7 @@ def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None
     if j == first:
         return None, None
     name_tokens = tokens[first:j]
-    if any(t.key in words for t in name_tokens if len(t.text) > 1):
+    if any(t.key in words for t in name_tokens if len(t.text) > 1 and t.key not in NAME_PARTICLES):
         return None, None  # an office or organisation ("Kabaranahan Kemhan"), not a person
     if gazetteer.place_matcher().match_at(doc, first, j) or _is_country(doc, first, j):
         return None, None
