@@ -29,7 +29,8 @@ PALETTE = [
 OTHER_COLOUR = "#9AA5B1"
 NONE_COLOUR = "#5F6B7A"
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif", size=13)
-MAP_SCALE = [[0.0, "#dbe8f6"], [0.5, "#5b95cf"], [1.0, "#0d2b4e"]]
+# The lightest shade stays clearly bluer than the land of countries never met.
+MAP_SCALE = [[0.0, "#b3cde9"], [0.5, "#4a86c5"], [1.0, "#0d2b4e"]]
 
 
 @dataclass(frozen=True)
