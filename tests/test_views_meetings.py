@@ -162,13 +162,13 @@ class MeetingListQueryCountTests(LoggedInTestCase):
                 add_meetings(190, sector=self.sector, official=self.official, start=10)
 
     def test_list(self):
-        # session, user, count, page, sides, sectors, the form's choices: sectors, countries; 2 permissions (menu)
-        self.assert_same_queries_for_10_and_200(reverse("relations:meeting-list"), {}, 10)
+        # session, user, count, page, sides, sectors, then the form's choices: sectors, countries
+        self.assert_same_queries_for_10_and_200(reverse("relations:meeting-list"), {}, 8)
 
     def test_filtered_list(self):
         # as above, plus validating the sector and the descendants lookup
         self.assert_same_queries_for_10_and_200(
-            reverse("relations:meeting-list"), {"sector": "defence", "q": "bulk"}, 12
+            reverse("relations:meeting-list"), {"sector": "defence", "q": "bulk"}, 10
         )
 
     def test_export(self):
@@ -178,14 +178,12 @@ class MeetingListQueryCountTests(LoggedInTestCase):
         )
 
     def test_sector_page(self):
-        # session, user, sector, sector tree, children, per year and country, per year, countries, latest + 2,
-        # 2 permissions (menu)
-        self.assert_same_queries_for_10_and_200(self.sector.get_absolute_url(), {}, 13)
+        # session, user, sector, sector tree, children, per year and country, per year, countries, latest + 2
+        self.assert_same_queries_for_10_and_200(self.sector.get_absolute_url(), {}, 11)
 
     def test_official_page(self):
-        # session, user, official, positions, count, page, sides, sectors, this official's participation,
-        # 2 permissions (menu)
-        self.assert_same_queries_for_10_and_200(self.official.get_absolute_url(), {}, 11)
+        # session, user, official, positions, count, page, sides, sectors, this official's participation
+        self.assert_same_queries_for_10_and_200(self.official.get_absolute_url(), {}, 9)
 
 
 class MeetingExportTests(LoggedInTestCase):
@@ -257,6 +255,14 @@ class MeetingExportTests(LoggedInTestCase):
 
     def test_no_filter_exports_every_meeting(self):
         self.assertEqual([row[5] for row in self.export({})[1:]], ["Talks, with a comma", "Health only"])
+
+    def test_principals_come_before_those_accompanying_them(self):
+        meeting = make_meeting(title="Order", held_on=dt.date(2021, 1, 1))
+        make_participant(meeting=meeting, official=make_official(full_name="Aide"), role="accompanying")
+        make_participant(meeting=meeting, official=make_official(full_name="Minister"), role="principal")
+        make_participant(meeting=meeting, official=make_official(full_name="Someone named"), role="mentioned")
+        row = self.export({"end": "2021-12-31"})[1]
+        self.assertEqual(row[8], "Minister; Aide; Someone named")
 
     def test_cells_that_would_start_a_formula_are_defused(self):
         make_meeting(title='=HYPERLINK("http://evil.example")', held_on=dt.date(2022, 1, 1), place="@SUM(1)")
@@ -376,7 +382,7 @@ class MeetingDetailTests(LoggedInTestCase):
 
     def test_queries_do_not_grow_with_participants_sectors_commitments_and_sources(self):
         # session, user, meeting, sides, participants, their positions, sectors, commitments, sources,
-        # 2 permissions (edit link, then cached for the menu)
+        # 2 permissions (the edit link)
         with self.assertNumQueries(11):
             self.get()
         for i in range(20):

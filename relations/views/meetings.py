@@ -15,7 +15,7 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -48,6 +48,12 @@ TABLE_COUNTRIES = 15
 CHART_COUNTRIES = 7
 
 
+# Principals first, then those accompanying them, then those only mentioned (the role codes sort otherwise).
+PARTICIPANT_ORDER = Case(
+    When(role=Participant.Role.PRINCIPAL, then=0), When(role=Participant.Role.ACCOMPANYING, then=1), default=2
+)
+
+
 # --- Fetching ------------------------------------------------------------------------------------------------------
 
 
@@ -65,7 +71,7 @@ def meeting_for_detail(pk: int) -> Meeting:
         Prefetch(
             "participants",
             queryset=Participant.objects.select_related("official", "position", "side")
-            .order_by("role", "id")
+            .order_by(PARTICIPANT_ORDER, "id")
             .prefetch_related(Prefetch("official__positions", queryset=Position.objects.order_by("started_on"))),
         ),
         Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector").order_by("sector__name_en")),
@@ -263,7 +269,7 @@ def export_rows(request: HttpRequest, meetings: QuerySet[Meeting]) -> Iterator[l
             else:
                 partners[meeting_id].append(code)
         people: dict[int, list[str]] = defaultdict(list)
-        participants = Participant.objects.filter(meeting_id__in=ids).order_by("role", "id")
+        participants = Participant.objects.filter(meeting_id__in=ids).order_by(PARTICIPANT_ORDER, "id")
         for meeting_id, name, title, as_written in participants.values_list(
             "meeting_id", "official__full_name", "position__title_en", "title_as_written"
         ):
