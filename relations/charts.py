@@ -61,6 +61,12 @@ class Stack:
     periods: list
     series: list[Series] = field(default_factory=list)
 
+    def add(self, label: str, colour: str, counts: dict) -> None:
+        """One more series from {period: count}, left out when it is empty."""
+        values = [counts.get(p, 0) for p in self.periods]
+        if any(values):
+            self.series.append(Series(label, colour, values))
+
     @property
     def totals(self) -> list[int]:
         return [sum(s.counts[i] for s in self.series) for i in range(len(self.periods))]

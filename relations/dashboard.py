@@ -127,6 +127,19 @@ def sector_counts_by_month(first_month: dt.date, last_day: dt.date) -> list[char
     return [charts.PeriodCount(_as_date(r["month"]), labels[r["top"]][0], r["n"], labels[r["top"]][1]) for r in rows]
 
 
+def unsectored_counts_by_month(first_month: dt.date, last_day: dt.date) -> dict[dt.date, int]:
+    """Meetings per month that no sector is linked to, so the stacked chart still shows every meeting."""
+    rows = (
+        Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
+        .filter(held_on__gte=first_month, held_on__lte=last_day, sectors__isnull=True)
+        .annotate(month=TruncMonth("held_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {_as_date(r["month"]): r["n"] for r in rows}
+
+
 def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
@@ -282,6 +295,19 @@ def sector_counts_by_year(code: str) -> list[charts.PeriodCount]:
         .order_by()
     )
     return [charts.PeriodCount(r["year"], labels[r["top"]][0], r["n"], labels[r["top"]][1]) for r in rows]
+
+
+def unsectored_counts_by_year(code: str) -> dict[int, int]:
+    rows = (
+        Meeting.objects.involving(code)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(sectors__isnull=True)
+        .annotate(year=ExtractYear("held_on"))
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["year"]: r["n"] for r in rows}
 
 
 def officials_met(code: str, side: str, limit: int = 8) -> list[dict]:

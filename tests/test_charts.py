@@ -48,6 +48,12 @@ class StackBySectorTests(SimpleTestCase):
         stack = charts.stack_by_sector(self.rows, [JAN, FEB, MAR], top=10)
         self.assertNotIn("Other", [s.label for s in stack.series])
 
+    def test_add_a_series_unless_empty(self):
+        stack = charts.stack_by_sector(self.rows[:1], [JAN, FEB], top=5)
+        stack.add("No sector", "#555555", {FEB: 2})
+        stack.add("Nothing", "#555555", {MAR: 4})
+        self.assertEqual([(s.label, s.counts) for s in stack.series], [("Defence", [3, 0]), ("No sector", [0, 2])])
+
     def test_rows_for_the_accessible_table(self):
         stack = charts.stack_by_sector(self.rows[:3], [JAN, FEB], top=5)
         self.assertEqual(stack.rows, [(JAN, [3, 2]), (FEB, [1, 0])])

@@ -58,6 +58,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         charts.month_range(first_month, today),
         other_label=_("Other sectors"),
     )
+    stack.add(_("No sector recorded"), charts.NONE_COLOUR, dashboard.unsectored_counts_by_month(first_month, today))
     partners = dashboard.partner_rows(today)
     map_rows = [charts.CountryCount(p.alpha3, p.name, p.meetings) for p in partners]
     context = {
@@ -114,6 +115,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     stack = charts.stack_by_sector(
         dashboard.sector_counts_by_year(country.code), years, top=7, other_label=_("Other sectors")
     )
+    stack.add(_("No sector recorded"), charts.NONE_COLOUR, dashboard.unsectored_counts_by_year(country.code))
     points = [_timeline_point(m) for m in meetings]
     lanes = [capfirst(str(label)) for value, label in Meeting.Kind.choices if any(m.kind == value for m in meetings)]
     commitments = dashboard.country_commitments(country.code, limit=LIST_LIMIT + 1)
