@@ -85,6 +85,15 @@ class MeetingOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "-id" if ordering[0].startswith("-") else "id")
 
 
+class MeetingFilterForm(forms.Form):
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end date is before the start date."))
+        return data
+
+
 class MeetingFilter(django_filters.FilterSet):
     sector = SectorFilter(
         label=_("Sector"),
@@ -141,6 +150,7 @@ class MeetingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Meeting
+        form = MeetingFilterForm
         fields: list[str] = []
 
     def __init__(self, *args, **kwargs) -> None:

@@ -152,6 +152,11 @@ class MeetingFilterTests(TestCase):
         self.assertFalse(filterset.is_valid())
         self.assertEqual(filterset.errors["start"], ["Enter a valid date."])
 
+    def test_end_before_start_is_a_form_error(self):
+        filterset = filtered("start=2024-05-01&end=2024-04-30")
+        self.assertFalse(filterset.is_valid())
+        self.assertEqual(filterset.errors["end"], ["The end date is before the start date."])
+
     def test_unknown_sort_kind_status_and_official_are_form_errors(self):
         filterset = filtered("sort=password&kind=party&status=maybe&official=abc&country=XX")
         self.assertFalse(filterset.is_valid())
