@@ -85,6 +85,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles plans it estimates as costly; for these short queries compiling costs more than it saves
+    # (0.35 s of a 0.4 s meeting page at 100,000 meetings: docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # `loaddata reference` (and TestCase.fixtures) find the committed fixtures here.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
