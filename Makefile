@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup data admin lint bench clean vendor-plotly score score-heldout
+.PHONY: run test setup data admin lint bench clean vendor-plotly score score-heldout score-heldout2
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -46,6 +46,11 @@ SCORER ?= ../shared/eval/score.py
 score-heldout: setup
 	@test -f $(SCORER) || { echo "scorer not found at $(SCORER); set SCORER=path/to/score.py"; exit 1; }
 	python3 $(SCORER) -v --labels tests/data/heldout/labels.json --cmd '$(PY) manage.py extract {file} --json'
+
+# A second held-out set, written later by someone who never read the extractor: the clean measure. Do not tune on it.
+score-heldout2: setup
+	@test -f $(SCORER) || { echo "scorer not found at $(SCORER); set SCORER=path/to/score.py"; exit 1; }
+	python3 $(SCORER) --labels tests/data/heldout2/labels.json --cmd '$(PY) manage.py extract {file} --json'
 
 # Pages render hashed static names: collect them first, or every page fails on a missing manifest entry.
 bench: setup
