@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Case, Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.urls import reverse
 
 from . import charts
 from .models import (
@@ -153,11 +154,8 @@ class PartnerRow:
     last_contact: dt.date | None
     this_year: int = 0
     last_year: int = 0
-    trend: tuple = ()
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("relations:country-detail", args=[self.code])
 
 
