@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from celery.exceptions import SoftTimeLimitExceeded
@@ -10,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from relations.ingest.propose import TRANSIENT_ERRORS, mark_failed, propose_meetings
 from relations.ingest.queue import requeue_pending
+
+# Longer than the broker's visibility timeout, after which an unacknowledged message is redelivered anyway.
+STALE_QUEUED = dt.timedelta(hours=2)
 
 
 class ArticleTask(DjangoTask):
@@ -53,5 +58,6 @@ def extract_article_task(self, article_id: int) -> str:
 
 @shared_task
 def requeue_pending_articles_task() -> int:
-    """Beat: queue the articles kept pending while the broker was down."""
-    return requeue_pending()[0]
+    """Beat: queue the articles kept pending while the broker was down, and resend those queued so long ago that
+    their message was probably lost with a Redis restart (the task is idempotent, so a duplicate costs nothing)."""
+    return requeue_pending(stale_after=STALE_QUEUED)[0]

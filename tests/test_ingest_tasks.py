@@ -1,4 +1,5 @@
 import contextlib
+import datetime as dt
 import time
 from unittest import mock
 
@@ -6,6 +7,7 @@ import kombu.exceptions
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from django.test import TestCase
+from django.utils import timezone
 
 from config.celery import app
 from relations.ingest.errors import ExtractionError
@@ -154,6 +156,14 @@ class BrokerDownTests(TestCase):
             self.assertEqual(requeue_pending_articles_task(), 2)
         self.assertEqual([call.args[0] for call in send.call_args_list], [(first.pk,), (second.pk,)])
         self.assertEqual(set(Article.objects.values_list("status", flat=True)), {Article.Status.QUEUED})
+
+    def test_beat_resends_articles_queued_long_ago(self):
+        lost = make_article(text=ENGLISH, status=Article.Status.QUEUED)
+        recent = make_article(text=ENGLISH + " Recent.", status=Article.Status.QUEUED)
+        Article.objects.filter(pk=lost.pk).update(updated_at=timezone.now() - dt.timedelta(hours=3))
+        with mock.patch(SEND) as send:
+            self.assertEqual(requeue_pending_articles_task(), 1)
+        send.assert_called_once_with((lost.pk,), retry_policy=mock.ANY)
 
     def test_near_duplicates_are_not_requeued(self):
         original = make_article(text=ENGLISH, status=Article.Status.PROPOSED)
