@@ -159,7 +159,7 @@ class BrokerDownTests(TestCase):
 
     def test_beat_resends_articles_queued_long_ago(self):
         lost = make_article(text=ENGLISH, status=Article.Status.QUEUED)
-        recent = make_article(text=ENGLISH + " Recent.", status=Article.Status.QUEUED)
+        make_article(text=ENGLISH + " Recent.", status=Article.Status.QUEUED)
         Article.objects.filter(pk=lost.pk).update(updated_at=timezone.now() - dt.timedelta(hours=3))
         with mock.patch(SEND) as send:
             self.assertEqual(requeue_pending_articles_task(), 1)
