@@ -94,3 +94,47 @@ class SamePersonTests(SimpleTestCase):
         self.assertTrue(same_person("Muhammad Herindra", "M. Herindra"))
         self.assertTrue(same_person("Prabowo", "Prabowo Subianto"))
         self.assertFalse(same_person("Retno Marsudi", "Marise Payne"))
+
+
+class TitleNameBoundaryTests(SimpleTestCase):
+    """Ranks, brackets and office words between a title and the name (texts written for these tests)."""
+
+    def test_retired_marker_after_a_rank(self):
+        text = "The Deputy Minister of Defence, Lt. Gen. (Ret.) Joko Santoso, met the minister."
+        self.assertEqual(people(text, "en"), [("Joko Santoso", None, "principal")])
+
+    def test_rank_with_bracketed_service_alone_marks_an_official(self):
+        text = "Lt. Gen. (Ret.) Joko Santoso met the minister. Menhan menerima Colonel (Air) Dedi Kusuma."
+        self.assertEqual([name for name, _, _ in people(text, "en")], ["Joko Santoso", "Dedi Kusuma"])
+
+    def test_english_and_french_ranks_in_indonesian_text(self):
+        text = (
+            "Hadir pula Atase Pertahanan Australia di Jakarta, Brigadier Jane Doe. Menhan menerima Amiral Jean Dupont."
+        )
+        self.assertEqual(people(text), [("Jane Doe", "AU", "accompanying"), ("Jean Dupont", None, "principal")])
+
+    def test_office_words_are_not_names(self):
+        text = "The Director General of Defence Strategy, Major General Andi Saputra, attended."
+        self.assertEqual(people(text, "en"), [("Andi Saputra", None, "principal")])
+        text = "Kepala Staf Umum TNI Letjen TNI Dedi Kusuma hadir."
+        self.assertEqual(people(text), [("Dedi Kusuma", None, "principal")])
+
+    def test_unknown_office_word_before_a_comma_and_rank(self):
+        text = "The Director General of Defence Hydrography, Rear Admiral Andi Saputra, attended."
+        self.assertEqual(people(text, "en"), [("Andi Saputra", None, "principal")])
+
+    def test_region_words_continue_the_title(self):
+        text = "Direktur Jenderal Asia Pasifik dan Afrika, Dewi Lestari, hadir."
+        self.assertEqual(people(text), [("Dewi Lestari", None, "principal")])
+
+    def test_long_official_state_names_are_countries(self):
+        text = "Duta Besar Republik Federasi Brasil untuk Indonesia, H.E. Mr. Paulo Souza, hadir."
+        self.assertEqual(people(text), [("Paulo Souza", "BR", "principal")])
+        text = "Menteri Luar Negeri Kerajaan Yordania Hasyimiyah, Omar Khalil, menelepon."
+        self.assertEqual(people(text), [("Omar Khalil", "JO", "principal")])
+        text = "Menteri Pertahanan Republik Arab Mesir Ahmed Fathi hadir."
+        self.assertEqual(people(text), [("Ahmed Fathi", "EG", "principal")])
+
+    def test_indonesian_corps_after_rank(self):
+        text = "Turut hadir Kolonel Laut (P) Andi Wijaya dan Kolonel Inf Budi Hartono."
+        self.assertEqual([name for name, _, _ in people(text)], ["Andi Wijaya", "Budi Hartono"])

@@ -22,6 +22,25 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 AMBIGUOUS_NAMES = frozenset({"jordan", "georgia", "chad", "guinea", "niger", "mali", "turkey", "man", "jersey"})
 
 
+# Long official forms in Indonesian put the state form first: "Republik Federasi Brasil", "Republik Arab Mesir".
+STATE_FORMS_ID = (
+    "Republik",
+    "Kerajaan",
+    "Republik Federasi",
+    "Republik Federal",
+    "Republik Arab",
+    "Republik Islam",
+    "Republik Sosialis",
+    "Republik Bersatu",
+    "Republik Demokratik",
+    "Federasi",
+    "Kesultanan",
+    "Keamiran",
+    "Negara",
+    "Persemakmuran",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CountryName:
     code: str
@@ -119,7 +138,7 @@ def _name_variants(alias: str, language: str) -> list[str]:
         names = [alias.split(",")[0].strip()] if "Republic" not in alias else []
     out = list(names)
     if language == "id" and names:
-        out += [f"Republik {names[0]}", f"Kerajaan {names[0]}"]
+        out += [f"{form} {names[0]}" for form in STATE_FORMS_ID]
     return out
 
 

@@ -152,6 +152,11 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
             break
         title_end = i
         name_first, name_last = _name_after(doc, i, limit, honorifics)
+        if name_first is not None and (ranked := _rank_and_name_after(doc, name_last, limit, honorifics)):
+            # "Director General of Defence Hydrography, Rear Admiral X": the capitalised words were the rest of
+            # the office, and the person is the one the rank introduces.
+            title_end = ranked[0]
+            name_first, name_last = ranked[1], ranked[2]
         if name_first is not None and name_last in country_at and GAP_OK(doc, name_last - 1, name_last):
             # "Komandan Penjaga Pantai Filipina Laksamana ...": the "name" was an organisation of that country.
             match = country_at[name_last]
@@ -210,7 +215,9 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
 RANKS_AS_TITLE = re.compile(
     r"^(laksamana|marsekal|jenderal|letjen|mayjen|brigjen|laksdya|laksda|laksma|marsdya|marsda|marsma|kolonel|"
     r"general|admiral|air chief marshal|air marshal|lieutenant general|major general|brigadier general|"
-    r"vice admiral|rear admiral|colonel|gen\.|adm\.|h\.e\.|his excellency|her excellency|yang mulia)",
+    r"vice admiral|rear admiral|colonel|gen\.|adm\.|h\.e\.|his excellency|her excellency|yang mulia|"
+    r"lt\.? ?gen|maj\.? ?gen|brig\.? ?gen|brigadier|brig\b|commodore|air commodore|group captain|amiral|"
+    r"vice-amiral|contre-amiral|général|letnan kolonel|kapten)",
     re.IGNORECASE,
 )
 
@@ -330,7 +337,19 @@ def _skip_honorifics(doc: Document, i: int, limit: int, honorifics) -> int:
         match = honorific_at(doc, i, limit, honorifics)
         if not match:
             break
-        i = match.last
+        i = _skip_rank_bracket(doc, match.last, limit)
+    return i
+
+
+def _skip_rank_bracket(doc: Document, i: int, limit: int) -> int:
+    """A short bracket after a rank qualifies it, not the name: "(Ret.)", "(Purn)", "(Air)", "Kolonel Laut (P)"."""
+    if i >= limit or not doc.text[doc.tokens[i - 1].end : doc.tokens[i].start].strip().endswith("("):
+        return i
+    close = doc.text.find(")", doc.tokens[i].start, doc.tokens[i].start + 8)
+    if close < 0:
+        return i
+    while i < limit and doc.tokens[i].start < close:
+        i += 1
     return i
 
 
@@ -343,6 +362,22 @@ def _name_after(doc: Document, i: int, limit: int, honorifics) -> tuple[int | No
         return None, None
     i = _skip_honorifics(doc, i, limit, honorifics)
     return _name_run(doc, i, limit)
+
+
+def _rank_and_name_after(doc: Document, i: int, limit: int, honorifics) -> tuple[int, int, int] | None:
+    """(end of the office, name first, name last) when ", RANK NAME" or " ACRONYM RANK NAME" follows token i."""
+    tokens = doc.tokens
+    office_end = i
+    while i < limit and _is_acronym(tokens[i].text) and doc.text[tokens[i - 1].end : tokens[i].start] == " ":
+        i += 1
+        office_end = i
+    if i >= limit or doc.text[tokens[i - 1].end : tokens[i].start] not in (" ", ", "):
+        return None
+    match = honorific_at(doc, i, limit, honorifics)
+    if not match or not RANKS_AS_TITLE.match(match.surface):
+        return None
+    first, last = _name_run(doc, _skip_honorifics(doc, i, limit, honorifics), limit)
+    return (office_end, first, last) if first is not None else None
 
 
 def _name_after_honorific(doc: Document, i: int, limit: int, honorifics) -> tuple[int | None, int | None]:
