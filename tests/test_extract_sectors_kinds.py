@@ -53,3 +53,41 @@ class KindTests(SimpleTestCase):
             kind("The minister, visiting Laos to attend the summit, held a meeting with his counterpart."),
             "bilateral_meeting",
         )
+
+
+class SectorContextTests(SimpleTestCase):
+    """An activity word near a subject word says the sector (relations/data/sector_context.json)."""
+
+    def test_courses_and_schools_for_soldiers_are_military_training(self):
+        self.assertEqual(
+            slugs("Ia menawarkan kursus di sekolah infanteri bagi prajurit TNI."), ["military_education_training"]
+        )
+        self.assertEqual(
+            slugs("He invited Indonesian officers to study at the Army War College."), ["military_education_training"]
+        )
+
+    def test_education_of_officers_is_not_civilian_education(self):
+        self.assertEqual(
+            slugs("Kedua menteri membahas tambahan kuota pendidikan bagi perwira TNI di akademi militer Jepang."),
+            ["military_education_training"],
+        )
+        self.assertEqual(slugs("Kedua menteri membahas beasiswa untuk mahasiswa di universitas negeri."), ["education"])
+
+    def test_industry_next_to_a_weapon_is_defence_industry(self):
+        self.assertEqual(
+            slugs("The ambassador described state-owned firms, which make small arms and armoured vehicles."),
+            ["defence_industry"],
+        )
+        self.assertEqual(
+            slugs("Kedua negara membahas kapal patroli yang dibangun di galangan dalam negeri."), ["defence_industry"]
+        )
+
+    def test_a_verb_that_looks_like_an_activity_is_not_enough(self):
+        self.assertEqual(slugs("The government will exercise restraint in the dispute."), [])
+
+    def test_new_keywords(self):
+        self.assertEqual(slugs("Indonesia adalah kontributor pasukan penjaga perdamaian PBB."), ["peacekeeping"])
+        self.assertEqual(slugs("They discussed co-development of equipment."), ["defence_industry"])
+        self.assertEqual(
+            slugs("The two navies will hold combined training next year."), ["military_education_training"]
+        )

@@ -8,6 +8,7 @@ then generated from the same sources the reference fixture is built from, so the
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -245,8 +246,32 @@ def sector_matcher() -> PhraseMatcher:
     return PhraseMatcher(entries)
 
 
+@dataclass(frozen=True, slots=True)
+class SectorContext:
+    """A sector said by two kinds of word near each other rather than by one phrase (sector_context.json)."""
+
+    slug: str
+    activity: PhraseMatcher
+    subject: PhraseMatcher
+    replaces: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def sector_contexts() -> tuple[SectorContext, ...]:
+    rows = json.loads((DATA_DIR / "sector_context.json").read_text(encoding="utf-8"))
+
+    def matcher(words: list[str]) -> PhraseMatcher:
+        return PhraseMatcher((w, w, EXACT if _is_abbreviation(w) else ANY_CASE) for w in words)
+
+    return tuple(
+        SectorContext(row["slug"], matcher(row["activity"]), matcher(row["subject"]), frozenset(row["replaces"]))
+        for row in rows
+    )
+
+
 def clear_caches() -> None:
     """Forget loaded lists, e.g. after editors changed countries or sectors (tests call this too)."""
     for loader in (country_matcher, place_matcher, title_matcher, honorific_matcher, title_words, kind_matcher):
         loader.cache_clear()
     sector_matcher.cache_clear()
+    sector_contexts.cache_clear()

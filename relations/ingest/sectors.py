@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from relations.ingest import gazetteer
 from relations.ingest.text import Document, Sentence
 
+CONTEXT_WINDOW = 8  # tokens between the activity and the subject words of a context rule
 FORUM_SLUGS = frozenset({"apec", "asean", "g20"})
 SETTING_RE = re.compile(
     r"(di sela[- ]sela|di sela|disela|on the (?:side)?lines? of|on the margins? of|in conjunction with|"
@@ -51,6 +52,31 @@ def find_sectors(doc: Document, sentences: list[Sentence], all_mentions: bool = 
             if match.value in FORUM_SLUGS and (SETTING_RE.search(before) or EXAMPLE_LIST_RE.search(before)):
                 continue
             hits.append(SectorHit(match.value, sentence.index, match.start, match.end, match.first, match.last))
+        if not all_mentions:
+            hits = _context_hits(doc, sentence, hits)
+    return hits
+
+
+def _context_hits(doc: Document, sentence: Sentence, hits: list[SectorHit]) -> list[SectorHit]:
+    """Sectors said by an activity word near a subject word ("kursus ... bagi perwira", "companies which produce
+    small arms"); a keyword of a replaced slug near the subject takes the context's slug ("pendidikan" of officers
+    is military education, not civilian)."""
+    for context in gazetteer.sector_contexts():
+        subjects = context.subject.find_all(doc, sentence.first_token, sentence.last_token)
+        if not subjects:
+            continue
+
+        activities = [
+            a
+            for a in context.activity.find_all(doc, sentence.first_token, sentence.last_token)
+            if _near(a.first, a.last, subjects) and not any(s.first <= a.first < s.last for s in subjects)
+        ]
+        if not activities:
+            continue
+        hits = [h for h in hits if not (h.slug in context.replaces and _near(h.first, h.last, subjects))]
+        if not any(h.slug == context.slug and h.sentence == sentence.index for h in hits):
+            a = activities[0]
+            hits.append(SectorHit(context.slug, sentence.index, a.start, a.end, a.first, a.last))
     return hits
 
 
@@ -77,3 +103,7 @@ def _inside_proper_name(doc: Document, sentence: Sentence, match) -> bool:
     capital_right = right is not None and right.is_capitalized
     connective_right = right is not None and right.key in ("and", "dan", "of") and match.last + 1 < sentence.last_token
     return capital_left and (capital_right or connective_right or tokens[match.last - 1].text[:1].isupper())
+
+
+def _near(first: int, last: int, matches) -> bool:
+    return any(m.first - CONTEXT_WINDOW <= last and first <= m.last + CONTEXT_WINDOW for m in matches)
