@@ -1,6 +1,7 @@
 import datetime as dt
 import socket
 import urllib.error
+import urllib.request
 from unittest import mock
 
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -109,7 +110,7 @@ class BadInputTests(TestCase):
             )
 
     def test_url_that_times_out(self):
-        with mock.patch("urllib.request.urlopen", side_effect=urllib.error.URLError(TimeoutError("timed out"))):
+        with mock.patch("relations.ingest.fetch._open", side_effect=urllib.error.URLError(TimeoutError("timed out"))):
             self.assertRefused("The page did not answer within 15.0 seconds.", intake_url, "https://example.org/a")
 
 
@@ -135,13 +136,28 @@ class FetchTests(SimpleTestCase):
         with self.assertRaisesMessage(fetch.FetchError, "Only http:// and https:// addresses can be fetched."):
             fetch.fetch_url("file:///etc/passwd")
 
+    def test_private_addresses_are_refused(self):
+        loopback = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80))]
+        with (
+            mock.patch("socket.getaddrinfo", return_value=loopback),
+            self.assertRaisesMessage(fetch.FetchError, "Addresses on this server or its private network cannot be"),
+        ):
+            fetch.fetch_url("http://intranet.example/admin")
+
+    def test_a_redirect_to_a_private_address_is_refused(self):
+        private = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", 80))]
+        handler = fetch._PublicOnlyRedirects()
+        request = urllib.request.Request("https://example.org/a")
+        with mock.patch("socket.getaddrinfo", return_value=private), self.assertRaises(fetch.FetchError):
+            handler.redirect_request(request, None, 302, "Found", {}, "http://internal.example/")
+
     def test_size_cap_while_reading(self):
         response = mock.MagicMock()
         response.__enter__.return_value = response
         response.headers.get.return_value = None
         response.read.side_effect = [b"x" * 700, b"x" * 700, b""]
         with (
-            mock.patch("urllib.request.urlopen", return_value=response),
+            mock.patch("relations.ingest.fetch._open", return_value=response),
             self.assertRaisesMessage(fetch.FetchError, "The article is larger than the 0 MB limit (more than 0.0 MB)."),
         ):
             fetch.fetch_url("https://example.org/a", max_bytes=1000)

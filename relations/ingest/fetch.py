@@ -6,6 +6,7 @@ leaves no partial record behind.
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import time
 import urllib.error
@@ -42,7 +43,7 @@ def fetch_url(url: str, *, timeout: float | None = None, max_bytes: int | None =
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain"})
     deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _open(request, timeout) as response:
             headers: Message = response.headers
             declared = headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
@@ -74,6 +75,34 @@ def fetch_url(url: str, *, timeout: float | None = None, max_bytes: int | None =
         raise FetchError(timeout_message(timeout)) from exc
     except (OSError, ValueError) as exc:
         raise FetchError(_("The page could not be reached: %(reason)s.") % {"reason": describe(exc)}) from exc
+
+
+class _PublicOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to another public address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        ensure_public_host(urlsplit(newurl).hostname or "")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _open(request: urllib.request.Request, timeout: float):
+    ensure_public_host(urlsplit(request.full_url).hostname or "")
+    return urllib.request.build_opener(_PublicOnlyRedirects).open(request, timeout=timeout)
+
+
+def ensure_public_host(host: str) -> None:
+    """Refuse hosts that resolve to this server's own or its private network: an editor's URL must not become a way
+    to read internal services (settings.ARTICLE_FETCH_ALLOW_PRIVATE lifts this for an intranet deployment)."""
+    if settings.ARTICLE_FETCH_ALLOW_PRIVATE:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except socket.gaierror as exc:
+        raise FetchError(_("The page could not be reached: %(reason)s.") % {"reason": describe(exc)}) from exc
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            raise FetchError(_("Addresses on this server or its private network cannot be fetched."))
 
 
 def too_large_message(size: int, limit: int, *, at_least: bool = False) -> str:
