@@ -281,3 +281,22 @@ class ForeignSourceTests(SimpleTestCase):
             [(o["name"], o["country"]) for o in meeting["officials"]],
             [("Antony J. Blinken", "US"), ("Retno Marsudi", "ID")],
         )
+
+
+class FutureEventTests(SimpleTestCase):
+    def test_kind_is_not_taken_from_a_future_forum(self):
+        text = (
+            "Menteri Pertahanan RI Budi Santoso menerima kunjungan kehormatan Duta Besar Meksiko untuk Indonesia, "
+            "Carlos Ruiz, di Jakarta, Senin (3/3/2025). Keduanya membahas kerja sama pertahanan. Hasil pembahasan "
+            "akan dibawa ke forum komite bersama kedua negara yang akan digelar tahun depan."
+        )
+        meeting = extract_article(text)["meetings"][0]
+        self.assertEqual((meeting["status"], meeting["kind"]), ("held", "courtesy_call"))
+
+    def test_english_future_working_group(self):
+        text = (
+            "Jakarta, 5 March 2025 - The Ministry of Defence received a delegation of the Chilean Army led by "
+            "General Carlos Ruiz. The two sides agreed to convene a joint working group in Santiago next year."
+        )
+        meeting = extract_article(text, language="en")["meetings"][0]
+        self.assertEqual((meeting["status"], meeting["kind"]), ("held", "delegation_visit"))

@@ -98,8 +98,13 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
 
 def _meeting_document(doc, draft, cues, date_mentions, country_mentions, cued) -> dict:
     segment = [doc.sentences[i] for i in sorted(set(draft.segment))]
-    own_cues = [c for c in cues if c.sentence in set(draft.segment)]
     main = doc.sentence_at(draft.date.start).index if draft.date else draft.anchors[0]
+    own_cues = [
+        c
+        for c in cues
+        if c.sentence in set(draft.segment)
+        and not (draft.status == "held" and c.sentence != main and kinds.about_future_event(doc, c))
+    ]
     kind = kinds.choose_kind(own_cues, main)
     sector_hits = sectors.find_sectors(doc, segment)
     officials = people.merge_people(draft.people)

@@ -18,6 +18,15 @@ from relations.ingest.text import Document, Sentence
 VISIT_TO_EVENT_RE = re.compile(r"^\W*(?:\w+\W+){0,3}(to attend|untuk menghadiri|for the|guna menghadiri)\b", re.I)
 
 
+# "agreed to hold the first Joint Working Group later this year", "Komite Bersama yang akan digelar": a cue in a
+# sentence about a future event names that event, not the meeting the article reports as held.
+FUTURE_EVENT_RE = re.compile(
+    r"\b(akan|dijadwalkan|direncanakan|rencananya|mendatang|tahun depan|berikutnya|will|to hold|to be held|"
+    r"to convene|later this year|next year|next month|upcoming|is scheduled|are scheduled|is expected|are expected)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class KindCue:
     kind: str
@@ -53,3 +62,8 @@ def choose_kind(cues: list[KindCue], main_sentence: int | None) -> KindCue | Non
     in_main = [c for c in cues if c.sentence == main_sentence]
     pool = in_main or cues
     return min(pool, key=lambda c: (c.tier, c.sentence, c.start))
+
+
+def about_future_event(doc: Document, cue: KindCue) -> bool:
+    """The cue's sentence speaks of an event still to come."""
+    return bool(FUTURE_EVENT_RE.search(doc.sentences[cue.sentence].text))
