@@ -47,6 +47,8 @@ class Result:
     url: str = ""
     requests: int | None = None
     bytes: int | None = None
+    # Growth of the process's peak memory while this page was measured (Unix; 0 when an earlier page peaked higher).
+    rss_growth_mb: float | None = None
     error: str | None = None
 
 
@@ -163,11 +165,21 @@ PAGES: dict[str, Callable[[Targets], str]] = {
     "countries": lambda t: reverse("relations:country-list"),
     "sector": lambda t: reverse("relations:sector-detail", args=[t.parent_sector().slug]),
     "official": lambda t: reverse("relations:official-detail", args=[t.official()]),
+    # Every meeting: with --requests 1, shows whether streaming keeps memory flat (rss_growth_mb).
+    "export-csv-all": lambda t: reverse("relations:meeting-export"),
 }
 DEFAULT_PAGES = list(PAGES)[:9]
 
 
 # --- Measuring ---------------------------------------------------------------------------------------------------
+
+
+def peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -220,11 +232,12 @@ def _fetch(client: Client, url: str) -> int:
     response = client.get(url)
     # The client closes the response itself (for a streamed one, once read to the end); closing it again would
     # fire request_finished with close_old_connections connected and drop the database connection.
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    # Streamed bodies are counted, not kept, so that the process's memory shows the view's, not the client's.
+    size = sum(map(len, response.streaming_content)) if response.streaming else len(response.content)
     if response.status_code != 200:
         location = f" to {response['Location']}" if response.has_header("Location") else ""
         raise PageError(f"HTTP {response.status_code}{location}")
-    return len(body)
+    return size
 
 
 def floor_ms(statements: list[str], repeats: int, using: str) -> float:
@@ -267,6 +280,7 @@ def measure(
 ) -> Result:
     """Time one page. A page so slow that `requests` would overrun `budget` seconds gets fewer (at least 3)."""
     result = Result(page=name, url=url)
+    peak_before = peak_rss_mb()
     try:
         started = time.perf_counter()
         warmed = 0
@@ -284,6 +298,8 @@ def measure(
         with CaptureQueriesContext(connections[using]) as captured:
             fetch(client, url, timeout)
         result.requests = requests
+        if peak_before is not None:
+            result.rss_growth_mb = round(peak_rss_mb() - peak_before, 1)
         result.p50_ms = round(statistics.median(timings) * 1000, 1)
         result.p95_ms = round(percentile(timings, 0.95) * 1000, 1)
         result.queries = len(captured)
@@ -359,14 +375,15 @@ def table(results: list[Result]) -> str:
         return "—" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
     lines = [
-        f"| {'page':<26} | {'p50 ms':>8} | {'p95 ms':>8} | {'queries':>7} | {'floor ms':>8} | {'KB':>7} | {'n':>3} |",
-        f"|{'-' * 28}|{'-' * 9}:|{'-' * 9}:|{'-' * 8}:|{'-' * 9}:|{'-' * 8}:|{'-' * 4}:|",
+        f"| {'page':<26} | {'p50 ms':>8} | {'p95 ms':>8} | {'queries':>7} | {'floor ms':>8} | {'KB':>7} | {'n':>3} "
+        f"| {'RSS+ MB':>7} |",
+        f"|{'-' * 28}|{'-' * 9}:|{'-' * 9}:|{'-' * 8}:|{'-' * 9}:|{'-' * 8}:|{'-' * 4}:|{'-' * 8}:|",
     ]
     for r in results:
         kb = None if r.bytes is None else r.bytes / 1024
         lines.append(
             f"| {r.page:<26} | {cell(r.p50_ms):>8} | {cell(r.p95_ms):>8} | {cell(r.queries):>7} "
-            f"| {cell(r.floor_ms):>8} | {cell(kb):>7} | {cell(r.requests):>3} |"
+            f"| {cell(r.floor_ms):>8} | {cell(kb):>7} | {cell(r.requests):>3} | {cell(r.rss_growth_mb):>7} |"
         )
     errors = [f"{r.page}: {r.error}" for r in results if r.error]
     if errors:
