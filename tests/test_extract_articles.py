@@ -300,3 +300,16 @@ class FutureEventTests(SimpleTestCase):
         )
         meeting = extract_article(text, language="en")["meetings"][0]
         self.assertEqual((meeting["status"], meeting["kind"]), ("held", "delegation_visit"))
+
+
+class CoChairTests(SimpleTestCase):
+    def test_home_official_named_beside_the_foreign_co_chair_took_part(self):
+        text = (
+            "Lima - Indonesia dan Peru menggelar Sidang Komisi Bersama ke-3 di Lima, Selasa (4/3/2025). Sidang "
+            "dipimpin bersama oleh Menteri Luar Negeri RI Dewi Lestari dan Menteri Luar Negeri Peru Ana Torres."
+        )
+        meeting = extract_article(text)["meetings"][0]
+        self.assertEqual(
+            sorted((o["name"], o["country"]) for o in meeting["officials"]),
+            [("Ana Torres", "PE"), ("Dewi Lestari", "ID")],
+        )

@@ -347,14 +347,26 @@ def place_people(doc: Document, draft: MeetingDraft, people: list[Person], cued:
     """The officials named in the meeting's sentences, each given a side when the title did not say."""
     segment = set(draft.segment)
     chosen = []
+
+    def foreign_side(person: Person) -> bool:
+        return person.country_explicit and person.country in draft.sides and person.country != draft.home
+
+    # "Sidang dipimpin bersama oleh Menlu RI X dan Menlu Vietnam Y": a home official named beside a foreign one
+    # of the meeting took part too.
+    with_foreigner = {p.sentence for p in people if p.kind == "title" and p.name and foreign_side(p)}
     for person in people:
         if person.kind != "title" or person.name is None:
             continue
         # A foreign official named anywhere in the meeting's part of the text took part in it; a home official
         # only where the text reports the meeting (others are spokespeople, or ministers quoted on other matters).
-        foreign_side = person.country_explicit and person.country in draft.sides and person.country != draft.home
         in_meeting = person.sentence in draft.anchors or (
-            person.sentence in segment and (person.sentence in cued or person.role == "accompanying" or foreign_side)
+            person.sentence in segment
+            and (
+                person.sentence in cued
+                or person.role == "accompanying"
+                or foreign_side(person)
+                or person.sentence in with_foreigner
+            )
         )
         if not in_meeting:
             continue
