@@ -313,3 +313,22 @@ class CoChairTests(SimpleTestCase):
             sorted((o["name"], o["country"]) for o in meeting["officials"]),
             [("Ana Torres", "PE"), ("Dewi Lestari", "ID")],
         )
+
+
+class CalledOnTests(SimpleTestCase):
+    def test_the_side_called_on_hosts(self):
+        text = (
+            "The Ambassador of Indonesia to Kenya, Dr. Budi Santoso, paid a courtesy call on the Kenyan Cabinet "
+            "Secretary for Defence, Jane Otieno, on 4 March 2025. They discussed peacekeeping."
+        )
+        meeting = extract_article(text, language="en")["meetings"][0]
+        self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("KE", ["ID"]))
+
+    def test_a_future_meeting_does_not_locate_the_held_one(self):
+        text = (
+            "The Ministry of Defence received a delegation of the Chilean Army led by General Carlos Ruiz on "
+            "5 March 2025. Both sides agreed to hold the first joint working group meeting in Santiago later this year."
+        )
+        meeting = extract_article(text, language="en")["meetings"][0]
+        self.assertEqual((meeting["host_country"], meeting["place"]), ("ID", None))
+        self.assertEqual(meeting["officials"][0]["country"], "CL")

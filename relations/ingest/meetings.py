@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from relations.ingest import dates as dates_module
 from relations.ingest.countries import TOPIC_BEFORE, is_event_venue, is_visit_destination, sides_in_sentence
 from relations.ingest.dates import DATE_RE as DATE_WORD_RE
-from relations.ingest.kinds import KindCue
+from relations.ingest.kinds import FUTURE_EVENT_RE, KindCue
 from relations.ingest.people import Person
 from relations.ingest.text import Document, Match, Sentence, word_set
 
@@ -28,6 +28,11 @@ MEETING_VERB_RE = re.compile(
 )
 RECEIVING_RE = re.compile(
     r"\b(menerima|menyambut(?! baik)|menjamu|received|receives|hosted|hosts|welcomed (?=\w+ [A-Z]))", re.I
+)
+CALLED_ON_RE = re.compile(
+    r"\b(paid (?:a )?(?:courtesy )?(?:call|visit) (?:on|to)|called on|calls on|call on|"
+    r"(?:melakukan |mengadakan )?kunjungan kehormatan (?:kepada|ke|terhadap)|berkunjung ke kantor|sowan ke)\b",
+    re.IGNORECASE,
 )
 VISITED_RE = re.compile(r"\b(visit to|visited|visiting|kunjungan ke|berkunjung ke|mengunjungi|trip to)\b", re.I)
 OBJECT_RE = re.compile(r"\b(met with|met|bertemu dengan|bertemu|held talks with|meeting with|where he met)\b", re.I)
@@ -257,6 +262,8 @@ def host_meeting(doc: Document, draft: MeetingDraft, home: str, countries: list[
         sentence = doc.sentences[index]
         if draft.status == "held" and INVITATION_OR_PLAN_RE.search(sentence.text):
             continue  # "invited the minister to visit Tokyo": a later trip, not this meeting's venue
+        if draft.status == "held" and index != draft.anchors[0] and FUTURE_EVENT_RE.search(sentence.text):
+            continue  # "agreed to hold the next round in Cairo later this year": another, future meeting
         mentions = [m for m in countries if doc.sentence_of_token[m.first] == index]
         visited = [m.value.code for m in mentions if is_visit_destination(doc, m)]
         visited += [p.value for p in places if doc.sentence_of_token[p.first] == index and is_visit_destination(doc, p)]
@@ -264,7 +271,7 @@ def host_meeting(doc: Document, draft: MeetingDraft, home: str, countries: list[
         venue_codes, place, span = _venue(doc, sentence, countries, places)
         if place and draft.place is None:
             draft.place, draft.place_span = place, span
-        receiver = _receiving_side(doc, draft, index)
+        receiver = _receiving_side(doc, draft, index) or _called_on_side(doc, draft, index)
         third_country = next((m.value.code for m in mentions if is_event_venue(doc, m)), None)
         if visited:
             host, decided = visited[0], True
@@ -331,6 +338,19 @@ def _cut_at_date(doc: Document, start: int, end: int) -> int:
     """ "Kuala Lumpur Malaysia, Senin": the place ends where the date starts."""
     found = DATE_WORD_RE.search(doc.text, start, end)
     return len(doc.text[: found.start()].rstrip(" ,")) if found else end
+
+
+def _called_on_side(doc: Document, draft: MeetingDraft, index: int) -> str | None:
+    """ "paid a courtesy call on the Ethiopian Minister", "berkunjung ke kantor Menhan Malaysia": the visitor goes to
+    the one called on, whose side receives."""
+    sentence = doc.sentences[index]
+    verb = CALLED_ON_RE.search(sentence.text)
+    if not verb:
+        return None
+    after = [
+        p for p in draft.people if p.sentence == index and p.start >= sentence.start + verb.end() and p.country_explicit
+    ]
+    return after[0].country if after else None
 
 
 def _receiving_side(doc: Document, draft: MeetingDraft, index: int) -> str | None:
