@@ -332,3 +332,25 @@ class CalledOnTests(SimpleTestCase):
         meeting = extract_article(text, language="en")["meetings"][0]
         self.assertEqual((meeting["host_country"], meeting["place"]), ("ID", None))
         self.assertEqual(meeting["officials"][0]["country"], "CL")
+
+
+class TwoMeetingsOneDayTests(SimpleTestCase):
+    TEXT = (
+        "Menteri Pertahanan RI Budi Santoso menerima dua duta besar negara sahabat di kantor Kemhan, Jakarta, "
+        "Selasa (4/3/2025).\n"
+        "Pagi harinya, Menhan menerima kunjungan kehormatan Duta Besar Ghana, Kwame Mensah. Keduanya membahas "
+        "misi pemeliharaan perdamaian.\n"
+        "Sore harinya, Menhan bertemu Duta Besar Peru, Luis Paredes. Dubes Paredes membahas keamanan siber.\n"
+        "Dalam kedua pertemuan, Menhan didampingi Sekjen Kemhan Marsdya TNI Andi Wijaya."
+    )
+
+    def test_a_bare_title_is_the_official_named_with_it_and_not_a_generic_plural(self):
+        meetings = extract_article(self.TEXT)["meetings"]
+        names = [sorted(o["name"] for o in m["officials"]) for m in meetings]
+        self.assertEqual(
+            names,
+            [
+                ["Andi Wijaya", "Budi Santoso", "Kwame Mensah"],
+                ["Andi Wijaya", "Budi Santoso", "Luis Paredes"],
+            ],
+        )

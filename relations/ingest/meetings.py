@@ -42,6 +42,11 @@ PLANNED_RE = re.compile(
     re.IGNORECASE,
 )
 INVITATION_OR_PLAN_RE = re.compile(r"\b(undangan|mengundang|invited|invitation|will visit|akan berkunjung)\b", re.I)
+BOTH_MEETINGS_RE = re.compile(
+    r"\b(kedua pertemuan|ketiga pertemuan|kedua kunjungan|semua pertemuan|seluruh pertemuan|both meetings|"
+    r"all (?:three|the) meetings|each meeting|both calls|both visits)\b",
+    re.IGNORECASE,
+)
 SAME_DAY_RE = re.compile(r"\b(hari yang sama|same day|usai|setelah|kemudian|afterwards|later that day)\b", re.I)
 VENUE_RE = re.compile(
     r"\b(?:di|in|at)\s+((?:(?:the|ruang|gedung|kantor)\s+)?[A-Z][\w'’.-]*(?:(?:,\s*|\s+(?:of|the|dan|and)\s+|\s+)"
@@ -185,6 +190,10 @@ def assign_segments(doc: Document, drafts: list[MeetingDraft]) -> None:
         return
     owner = min(range(len(drafts)), key=lambda n: drafts[n].anchors[0])
     for sentence in doc.sentences:
+        if BOTH_MEETINGS_RE.search(sentence.text):
+            for draft in drafts:  # "Dalam kedua pertemuan, Wamenhan didampingi ...": said of every meeting
+                draft.segment.append(sentence.index)
+            continue
         reported = [n for n, d in enumerate(drafts) if sentence.index in d.anchors]
         if len(reported) == 1 or (reported and owner not in reported):
             owner = reported[0]

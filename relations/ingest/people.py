@@ -274,6 +274,12 @@ def link_unnamed(people: list[Person], home: str) -> None:
         same = [p for p in named if p.title_en == person.title_en and p.country == person.country]
         if not same and person.country == home:
             same = [p for p in named if p.title_en == person.title_en and p.country is None]
+        if person.country is None:
+            # "Wamenhan" alone is the Deputy Minister named in full elsewhere, whatever country that title said;
+            # "dua duta besar" with two ambassadors named is none of them.
+            same = [p for p in named if p.title_en == person.title_en]
+            if any(not same_person(same[0].name, p.name) for p in same):
+                continue
         if len({p.name for p in same}) == 1 or (same and all(same_person(same[0].name, p.name) for p in same)):
             person.name = same[0].name
             if person.country and not same[0].country:
