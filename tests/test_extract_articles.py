@@ -354,3 +354,39 @@ class TwoMeetingsOneDayTests(SimpleTestCase):
                 ["Andi Wijaya", "Budi Santoso", "Luis Paredes"],
             ],
         )
+
+
+class FurtherMeetingTests(SimpleTestCase):
+    def test_a_planned_call_on_someone_else_the_next_day_is_its_own_meeting(self):
+        text = (
+            "Jakarta, Senin (3/3/2025) - Menteri Luar Negeri RI Dewi Lestari menerima kunjungan Menteri Luar Negeri "
+            "Chile Ana Torres di Gedung Pancasila. Keduanya membahas perdagangan.\n"
+            "Menlu Chile dijadwalkan bertemu dengan Presiden RI di Istana Bogor keesokan harinya."
+        )
+        meetings = extract_article(text)["meetings"]
+        self.assertEqual(
+            [(m["date"], m["status"], [o["name"] for o in m["officials"]]) for m in meetings],
+            [
+                ("2025-03-03", "held", ["Dewi Lestari", "Ana Torres"]),
+                ("2025-03-04", "planned", ["Ana Torres"]),
+            ],
+        )
+        self.assertEqual([s["slug"] for s in meetings[1]["sectors"]], [])
+
+    def test_also_met_officials_of_an_agency(self):
+        text = (
+            "Lima, 3 March 2025 - Indonesia's Deputy Minister of Defence Budi Santoso met Peru's Minister of Defence "
+            "Ana Torres to discuss peacekeeping. The Indonesian delegation also met officials of the Peruvian "
+            "trade ministry to discuss the Comprehensive Economic Partnership Agreement."
+        )
+        meetings = extract_article(text, language="en")["meetings"]
+        self.assertEqual([[s["slug"] for s in m["sectors"]] for m in meetings], [["peacekeeping"], ["economic_trade"]])
+        self.assertEqual([m["host_country"] for m in meetings], ["PE", "PE"])
+
+    def test_also_received_someone_of_another_country_is_that_country_s_meeting(self):
+        text = (
+            "Menhan RI Budi Santoso menerima Dubes Ghana Kwame Mensah, Selasa (4/3/2025). Usai menerima Dubes Ghana, "
+            "Menhan juga menerima Dubes Peru Luis Paredes."
+        )
+        meetings = extract_article(text)["meetings"]
+        self.assertEqual([m["partner_countries"] for m in meetings], [["GH"], ["PE"]])

@@ -91,3 +91,9 @@ class SectorContextTests(SimpleTestCase):
         self.assertEqual(
             slugs("The two navies will hold combined training next year."), ["military_education_training"]
         )
+
+
+class AgreementNameTests(SimpleTestCase):
+    def test_an_agreement_s_name_says_its_topic_but_a_venue_s_name_does_not(self):
+        self.assertEqual(slugs("They reviewed the Comprehensive Economic Partnership Agreement."), ["economic_trade"])
+        self.assertEqual(slugs("The talks took place at the Jakarta International Trade and Exhibition Centre."), [])

@@ -75,6 +75,7 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
     people.settle_companions(mentions)
     cues = kinds.find_cues(doc, doc.sentences)
     drafts = meetings.draft_meetings(doc, home, country_mentions, mentions, cues, language, places)
+    drafts = meetings.split_further_meetings(doc, drafts, mentions)
     meetings.assign_segments(doc, drafts)
     cued = {s.index for s in meetings.meeting_sentences(doc, cues)}
     for draft in drafts:

@@ -17,7 +17,7 @@ from relations.ingest import dates as dates_module
 from relations.ingest.countries import TOPIC_BEFORE, is_event_venue, is_visit_destination, sides_in_sentence
 from relations.ingest.dates import DATE_RE as DATE_WORD_RE
 from relations.ingest.kinds import FUTURE_EVENT_RE, KindCue
-from relations.ingest.people import Person
+from relations.ingest.people import Person, same_person
 from relations.ingest.text import Document, Match, Sentence, word_set
 
 MEETING_VERB_RE = re.compile(
@@ -47,6 +47,17 @@ BOTH_MEETINGS_RE = re.compile(
     r"all (?:three|the) meetings|each meeting|both calls|both visits)\b",
     re.IGNORECASE,
 )
+ALSO_MET_RE = re.compile(
+    r"\b(juga (?:akan |dijadwalkan )?(?:bertemu|menemui|menerima|mengunjungi|melakukan pertemuan)|"
+    r"(?:also|will also|is also scheduled to|was also scheduled to) (?:met|meet|meets|called on|call on|held talks)|"
+    r"later met|kemudian bertemu|selanjutnya bertemu)\b",
+    re.IGNORECASE,
+)
+ORGANISATION_MET_RE = re.compile(r"\b(officials|representatives|pejabat|perwakilan|pimpinan)\b", re.IGNORECASE)
+NEXT_DAY_RE = re.compile(
+    r"\b(keesokan harinya|keesokan hari|esok harinya|sehari kemudian|the next day|the following day|a day later)\b",
+    re.IGNORECASE,
+)
 SAME_DAY_RE = re.compile(r"\b(hari yang sama|same day|usai|setelah|kemudian|afterwards|later that day)\b", re.I)
 VENUE_RE = re.compile(
     r"\b(?:di|in|at)\s+((?:(?:the|ruang|gedung|kantor)\s+)?[A-Z][\w'’.-]*(?:(?:,\s*|\s+(?:of|the|dan|and)\s+|\s+)"
@@ -70,6 +81,8 @@ class MeetingDraft:
     people: list[Person] = field(default_factory=list)
     home: str = ""
     cued: set[int] = field(default_factory=set)  # the text's sentences with a meeting cue
+    own_sentences_only: bool = False  # a further meeting told in one sentence of another's story
+    parent: MeetingDraft | None = None  # the meeting whose story tells it
 
 
 def meeting_sentences(doc: Document, cues: list[KindCue]) -> list[Sentence]:
@@ -181,15 +194,69 @@ def _most_mentioned_foreign(doc: Document, countries: list[Match], home: str) ->
     return max(counts, key=counts.get) if counts else None
 
 
+def split_further_meetings(doc: Document, drafts: list[MeetingDraft], people: list[Person]) -> list[MeetingDraft]:
+    """ "Menlu X dijadwalkan bertemu Presiden RI keesokan harinya", "also met officials of Global Affairs Canada":
+    a later sentence where the same sides meet someone else ("also met", or a plan after a meeting held) is a meeting
+    of its own, told in that sentence only."""
+    out = []
+    for draft in drafts:
+        out.append(draft)
+        if len(draft.anchors) < 2:
+            continue
+        first = draft.anchors[0]
+        main_held = not PLANNED_RE.search(doc.sentences[first].text)
+        principals = [p for p in people if p.sentence == first and p.kind == "title"]
+        for index in draft.anchors[1:]:
+            if any(index in other.anchors for other in drafts if other is not draft):
+                continue  # the sentence tells of another country's meeting ("usai menerima Dubes X, juga menerima Y")
+            text = doc.sentences[index].text
+            also = ALSO_MET_RE.search(text)
+            if not (also or (main_held and is_planned(text))):
+                continue
+            here = [
+                p
+                for p in people
+                if p.sentence == index
+                and p.kind == "title"
+                and p.role != "accompanying"
+                and (p.country is None or p.country in draft.sides)
+            ]
+            new = [p for p in here if not any(_same_official(p, q) for q in principals)]
+            if not new and not (also and ORGANISATION_MET_RE.search(text, also.end())):
+                continue
+            draft.anchors.remove(index)
+            out.append(
+                MeetingDraft(
+                    sides=list(draft.sides), anchors=[index], home=draft.home, own_sentences_only=True, parent=draft
+                )
+            )
+    return out
+
+
+def _same_official(a: Person, b: Person) -> bool:
+    if a.name and b.name:
+        return same_person(a.name, b.name)
+    return a.title_en == b.title_en and a.country == b.country
+
+
 def assign_segments(doc: Document, drafts: list[MeetingDraft]) -> None:
-    """Each sentence belongs to the meeting reported last before it (the first meeting owns the lead)."""
+    """Each sentence belongs to the meeting reported last before it (the first meeting owns the lead); a further
+    meeting told in one sentence (split_further_meetings) has that sentence alone."""
+    claimed = set()
+    for draft in drafts:
+        if draft.own_sentences_only:
+            draft.segment = list(draft.anchors)
+            claimed.update(draft.anchors)
+    drafts = [d for d in drafts if not d.own_sentences_only]
     if not drafts:
         return
     if len(drafts) == 1:
-        drafts[0].segment = [s.index for s in doc.sentences]
+        drafts[0].segment = [s.index for s in doc.sentences if s.index not in claimed]
         return
     owner = min(range(len(drafts)), key=lambda n: drafts[n].anchors[0])
     for sentence in doc.sentences:
+        if sentence.index in claimed:
+            continue
         if BOTH_MEETINGS_RE.search(sentence.text):
             for draft in drafts:  # "Dalam kedua pertemuan, Wamenhan didampingi ...": said of every meeting
                 draft.segment.append(sentence.index)
@@ -258,7 +325,9 @@ def inherit_dates(doc: Document, drafts: list[MeetingDraft]) -> None:
     for draft in drafts:
         if draft.date_value is None:
             text = " ".join(doc.sentences[i].text for i in draft.anchors[:2])
-            if draft.status == "held" or SAME_DAY_RE.search(text):
+            if draft is not first and NEXT_DAY_RE.search(text) and first.date_precision == "day":
+                draft.date_value, draft.date_precision = first.date_value + dt.timedelta(days=1), "day"
+            elif draft.status == "held" or SAME_DAY_RE.search(text):
                 draft.date_value, draft.date_precision = first.date_value, first.date_precision
 
 
@@ -292,6 +361,8 @@ def host_meeting(doc: Document, draft: MeetingDraft, home: str, countries: list[
             host, decided = None, True
         if decided:
             break
+    if not decided and draft.parent is not None:
+        host, decided = draft.parent.host, True  # same trip, same host unless its sentence says otherwise
     if not decided:
         dateline = _dateline_country(doc, countries, places)
         if dateline and dateline not in sides:

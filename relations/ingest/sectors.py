@@ -13,6 +13,9 @@ from relations.ingest import gazetteer
 from relations.ingest.text import Document, Sentence
 
 CONTEXT_WINDOW = 8  # tokens between the activity and the subject words of a context rule
+AGREEMENT_WORDS = frozenset(
+    {"agreement", "arrangement", "treaty", "memorandum", "framework", "perjanjian", "persetujuan", "kesepakatan"}
+)
 FORUM_SLUGS = frozenset({"apec", "asean", "g20"})
 SETTING_RE = re.compile(
     r"(di sela[- ]sela|di sela|disela|on the (?:side)?lines? of|on the margins? of|in conjunction with|"
@@ -99,6 +102,8 @@ def _inside_proper_name(doc: Document, sentence: Sentence, match) -> bool:
         return False
     left = tokens[match.first - 1]
     right = tokens[match.last] if match.last < sentence.last_token else None
+    if any(t.key in AGREEMENT_WORDS for t in tokens[match.last : min(match.last + 3, sentence.last_token)]):
+        return False  # "Comprehensive Economic Partnership Agreement": an agreement's name says what it is about
     capital_left = left.is_capitalized and left.key not in ("the",)
     capital_right = right is not None and right.is_capitalized
     connective_right = right is not None and right.key in ("and", "dan", "of") and match.last + 1 < sentence.last_token
