@@ -138,3 +138,23 @@ class TitleNameBoundaryTests(SimpleTestCase):
     def test_indonesian_corps_after_rank(self):
         text = "Turut hadir Kolonel Laut (P) Andi Wijaya dan Kolonel Inf Budi Hartono."
         self.assertEqual([name for name, _, _ in people(text)], ["Andi Wijaya", "Budi Hartono"])
+
+
+class MoreTitlesTests(SimpleTestCase):
+    def test_malay_ranks_and_honorifics(self):
+        text = "Menhan menerima Panglima Angkatan Darat Malaysia Jeneral Tan Sri Ahmad Zaki Hassan."
+        self.assertEqual(people(text)[-1], ("Ahmad Zaki Hassan", "MY", "principal"))
+        text = "The Permanent Secretary of the Ministry of Defence, Dato' Sri Rahman Ismail, welcomed the delegation."
+        self.assertEqual(people(text, "en"), [("Rahman Ismail", None, "principal")])
+
+    def test_country_between_an_office_and_a_rank(self):
+        text = "Pangkostrad menerima Komandan Korps Marinir AS Jenderal John Miller."
+        self.assertEqual(people(text)[-1], ("John Miller", "US", "principal"))
+
+    def test_a_country_ends_an_organisation_name(self):
+        text = "Wakil Panglima TNI bertemu Kepala Staf Pelatihan Jepang."
+        self.assertEqual(people(text), [(None, "JP", "principal")])
+
+    def test_deputy_service_chiefs_and_attaches(self):
+        text = "Wakasad Letjen TNI Andi Wijaya menerima Atase Darat Amerika Serikat Kolonel John Miller."
+        self.assertEqual(people(text), [("Andi Wijaya", None, "principal"), ("John Miller", "US", "principal")])

@@ -155,6 +155,9 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         if name_first is not None and (ranked := _rank_and_name_after(doc, name_last, limit, honorifics)):
             # "Director General of Defence Hydrography, Rear Admiral X": the capitalised words were the rest of
             # the office, and the person is the one the rank introduces.
+            stated = next((country_at[k] for k in range(name_last, ranked[0]) if k in country_at), None)
+            if stated and country is None:
+                country, explicit = stated.value.code, True  # "Komandan Korps Marinir AS Jenderal ..."
             title_end = ranked[0]
             name_first, name_last = ranked[1], ranked[2]
         if name_first is not None and name_last in country_at and GAP_OK(doc, name_last - 1, name_last):
@@ -420,6 +423,8 @@ def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None
             break
         if token.text.isupper() and len(token.text) > 1 and not _is_initials(doc, j):
             break  # an acronym (TNI, RI) is not part of a name
+        if j > first and _country_starts(doc, j, limit):
+            break  # "Staf Gabungan Jepang": a country ends an organisation's name, it is not a surname
         j += 1
     if j == first:
         return None, None
@@ -429,6 +434,13 @@ def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None
     if gazetteer.place_matcher().match_at(doc, first, j) or _is_country(doc, first, j):
         return None, None
     return first, j
+
+
+def _country_starts(doc: Document, j: int, limit: int) -> bool:
+    return bool(
+        gazetteer.country_matcher("id").match_at(doc, j, limit)
+        or gazetteer.country_matcher("en").match_at(doc, j, limit)
+    )
 
 
 def _is_initials(doc: Document, j: int) -> bool:
