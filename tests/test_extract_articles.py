@@ -390,3 +390,14 @@ class FurtherMeetingTests(SimpleTestCase):
         )
         meetings = extract_article(text)["meetings"]
         self.assertEqual([m["partner_countries"] for m in meetings], [["GH"], ["PE"]])
+
+
+class EmbassyTests(SimpleTestCase):
+    def test_an_embassy_that_hosts_is_its_country_s_side(self):
+        text = (
+            "The Indonesian Embassy in Lima hosted a reception on 15 January 2025, attended by Peruvian Deputy "
+            "Foreign Minister Ana Torres."
+        )
+        meeting = extract_article(text, language="en")["meetings"][0]
+        self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("ID", ["PE"]))
+        self.assertEqual(meeting["kind"], "multilateral_reception")

@@ -158,3 +158,9 @@ class MoreTitlesTests(SimpleTestCase):
     def test_deputy_service_chiefs_and_attaches(self):
         text = "Wakasad Letjen TNI Andi Wijaya menerima Atase Darat Amerika Serikat Kolonel John Miller."
         self.assertEqual(people(text), [("Andi Wijaya", None, "principal"), ("John Miller", "US", "principal")])
+
+
+class BruneiTitlesTests(SimpleTestCase):
+    def test_first_admiral_and_pengiran_precede_the_name(self):
+        text = "Kasal menerima Komandan Angkatan Laut Brunei, First Admiral Pengiran Haji Ahmad Salleh."
+        self.assertEqual(people(text)[-1], ("Ahmad Salleh", "BN", "principal"))

@@ -14,7 +14,9 @@ from relations.ingest import gazetteer
 from relations.ingest.text import Document, Match, Sentence, word_set
 
 PAIR_GAP_RE = re.compile(r"\.?\s*(?:,\s*|,?\s*(?:dan|and|&|serta|with|dengan)\s+(?:the\s+)?|\s*[-–—/]\s*)\s*")
-PARTY_BEFORE = frozenset({"dengan", "with", "delegasi", "delegation", "counterpart", "dubes", "kedubes", "embassy"})
+PARTY_BEFORE = frozenset(
+    {"dengan", "with", "delegasi", "delegation", "counterpart", "dubes", "kedubes", "kedutaan", "embassy"}
+)
 WITH = frozenset({"dengan", "with"})
 # "perbatasan dengan Malaysia", "trade with China": the country is what the relation is with, not who met.
 RELATION_NOUNS = word_set(
@@ -71,7 +73,13 @@ def sides_in_sentence(doc: Document, sentence: Sentence, mentions: list[Match]) 
             continue
         before = [t.key for t in tokens[max(sentence.first_token, mention.first - 3) : mention.first]]
         after = tokens[mention.last].key if mention.last < sentence.last_token else ""
-        party = bool(set(before) & PARTY_BEFORE - WITH) or after in ("delegation", "delegasi", "counterpart", "side")
+        party = bool(set(before) & PARTY_BEFORE - WITH) or after in (
+            "delegation",
+            "delegasi",
+            "counterpart",
+            "side",
+            "embassy",
+        )
         party = party or (bool(set(before) & WITH) and _met_with(doc, sentence, mention))
         party = party or is_visit_destination(doc, mention)
         if not party:
