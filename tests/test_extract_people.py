@@ -164,3 +164,9 @@ class BruneiTitlesTests(SimpleTestCase):
     def test_first_admiral_and_pengiran_precede_the_name(self):
         text = "Kasal menerima Komandan Angkatan Laut Brunei, First Admiral Pengiran Haji Ahmad Salleh."
         self.assertEqual(people(text)[-1], ("Ahmad Salleh", "BN", "principal"))
+
+
+class OrganisationCountryTests(SimpleTestCase):
+    def test_country_of_an_unknown_organisation_before_the_rank(self):
+        text = "Panglima TNI menerima Kepala Pasukan Pertahanan Selandia Baru Marsekal Udara Tony Davies."
+        self.assertEqual(people(text)[-1], ("Tony Davies", "NZ", "principal"))

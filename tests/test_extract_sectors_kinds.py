@@ -97,3 +97,10 @@ class AgreementNameTests(SimpleTestCase):
     def test_an_agreement_s_name_says_its_topic_but_a_venue_s_name_does_not(self):
         self.assertEqual(slugs("They reviewed the Comprehensive Economic Partnership Agreement."), ["economic_trade"])
         self.assertEqual(slugs("The talks took place at the Jakarta International Trade and Exhibition Centre."), [])
+
+
+class ProcurementContextTests(SimpleTestCase):
+    def test_buying_or_delivering_weapons_is_defence_industry(self):
+        self.assertEqual(slugs("Keduanya membahas program pesawat tempur generasi baru."), ["defence_industry"])
+        self.assertEqual(slugs("They discussed the delivery of two frigates."), ["defence_industry"])
+        self.assertEqual(slugs("They discussed the purchase of fishing boats."), [])

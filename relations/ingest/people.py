@@ -170,6 +170,11 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         if name_first is None:
             # A long title may end in an unknown organisation name; the person then follows an honorific.
             name_first, name_last = _name_after_honorific(doc, i, min(limit, i + 14), honorifics)
+            stated = next((country_at[k] for k in range(i, name_first or i) if k in country_at), None)
+            if stated and country is None:
+                # "Kepala Pasukan Pertahanan Australia Admiral X": the organisation's country is the official's.
+                country, explicit = stated.value.code, True
+                title_end = stated.last
         value = title.value
         title_stop = max(tokens[title_end - 1].end, text_end)
         title_start = before.start if before and explicit and country == before.value.code else title.start
