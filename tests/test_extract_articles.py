@@ -401,3 +401,18 @@ class EmbassyTests(SimpleTestCase):
         meeting = extract_article(text, language="en")["meetings"][0]
         self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("ID", ["PE"]))
         self.assertEqual(meeting["kind"], "multilateral_reception")
+
+
+class FormatKindTests(SimpleTestCase):
+    def test_named_joint_committee_and_dialogue(self):
+        text = "Indonesia and Japan held their Joint Defence Cooperation Committee meeting in Tokyo on 5 February 2025."
+        self.assertEqual(extract_article(text, language="en")["meetings"][0]["kind"], "joint_committee")
+        text = "Indonesia and India held the 3rd Defence Policy Dialogue in New Delhi on 5 February 2025."
+        self.assertEqual(extract_article(text, language="en")["meetings"][0]["host_country"], "IN")
+
+    def test_a_joint_committee_recalled_from_the_past_is_not_the_kind(self):
+        text = (
+            "Menlu RI Dewi Lestari akan bertemu Menlu Peru Ana Torres di Jakarta, Senin (3/3/2025). Keduanya akan "
+            "membahas hasil Joint Border Committee yang telah dilaksanakan pada Januari lalu."
+        )
+        self.assertEqual(extract_article(text)["meetings"][0]["kind"], "bilateral_meeting")

@@ -170,3 +170,15 @@ class OrganisationCountryTests(SimpleTestCase):
     def test_country_of_an_unknown_organisation_before_the_rank(self):
         text = "Panglima TNI menerima Kepala Pasukan Pertahanan Selandia Baru Marsekal Udara Tony Davies."
         self.assertEqual(people(text)[-1], ("Tony Davies", "NZ", "principal"))
+
+
+class CoordinatedTitlesTests(SimpleTestCase):
+    def test_two_titles_joined_by_dan_are_two_officials(self):
+        text = "Menhan RI dan Menhan Australia menandatangani perjanjian."
+        doc = Document(text)
+        found = find_people(doc, find_countries(doc, "id"))
+        self.assertEqual([(p.title, p.country) for p in found], [("Menhan RI", "ID"), ("Menhan Australia", "AU")])
+
+    def test_fields_of_one_office_listed_with_commas(self):
+        text = "Menko Bidang Politik, Hukum, dan Keamanan Hadi Santoso hadir."
+        self.assertEqual(people(text), [("Hadi Santoso", None, "principal")])

@@ -105,6 +105,7 @@ def _meeting_document(doc, draft, cues, date_mentions, country_mentions, cued) -
         for c in cues
         if c.sentence in set(draft.segment)
         and not (draft.status == "held" and c.sentence != main and kinds.about_future_event(doc, c))
+        and not (c.tier == 1 and c.sentence != main and kinds.about_past_event(doc, c))
     ]
     kind = kinds.choose_kind(own_cues, main)
     sector_hits = sectors.find_sectors(doc, segment)

@@ -27,6 +27,15 @@ FUTURE_EVENT_RE = re.compile(
 )
 
 
+# "hasil pertemuan Joint Border Committee yang telah dilaksanakan pada April lalu": a format recalled from the past.
+RECALLED_EVENT_RE = re.compile(
+    r"\b((?:telah|sudah) (?:dilaksanakan|digelar|diadakan|berlangsung)|"
+    r"(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|tahun|bulan) lalu|"
+    r"previous|previously|last year|last month|earlier this year|(?:in|pada|tahun) (?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class KindCue:
     kind: str
@@ -36,11 +45,20 @@ class KindCue:
     end: int
 
 
+# A named joint body with words between ("Joint Defence Cooperation Committee", "Komisi Bersama Kerja Sama ..."
+# is already matched by its first two words).
+JOINT_BODY_RE = re.compile(r"\bJoint(?:[ -][A-Z][\w-]*){0,4} (Committee|Commission)\b")
+
+
 def find_cues(doc: Document, sentences: list[Sentence]) -> list[KindCue]:
     """Every cue, overlapping ones too: "menerima kunjungan kenegaraan" is both a visit received and a state visit."""
     cues = []
     matcher = gazetteer.kind_matcher()
     for sentence in sentences:
+        for body in JOINT_BODY_RE.finditer(sentence.text):
+            kind = "joint_committee" if body.group(1) == "Committee" else "joint_commission"
+            start = sentence.start + body.start()
+            cues.append(KindCue(kind, 1, sentence.index, start, sentence.start + body.end()))
         for i in range(sentence.first_token, sentence.last_token):
             match = matcher.match_at(doc, i, sentence.last_token)
             if match is None:
@@ -67,3 +85,8 @@ def choose_kind(cues: list[KindCue], main_sentence: int | None) -> KindCue | Non
 def about_future_event(doc: Document, cue: KindCue) -> bool:
     """The cue's sentence speaks of an event still to come."""
     return bool(FUTURE_EVENT_RE.search(doc.sentences[cue.sentence].text))
+
+
+def about_past_event(doc: Document, cue: KindCue) -> bool:
+    """The cue's sentence recalls an earlier event."""
+    return bool(RECALLED_EVENT_RE.search(doc.sentences[cue.sentence].text))

@@ -23,7 +23,7 @@ from relations.ingest.text import Document, Match, Sentence, word_set
 MEETING_VERB_RE = re.compile(
     r"\b(menerima|menyambut|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|welcomed|"
     r"hosted|hosts|met|meet|meets|meeting|talks|visit|visited|visiting|called on|spoke|phone|telepon|"
-    r"joint press conference|konferensi pers bersama|jumpa pers bersama)\b",
+    r"joint press conference|konferensi pers bersama|jumpa pers bersama|dialogue|dialog|consultations|konsultasi)\b",
     re.IGNORECASE,
 )
 RECEIVING_RE = re.compile(

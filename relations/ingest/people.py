@@ -94,7 +94,12 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         if before is None:
             # "Indonesian Navy Chief of Staff": a country word before the service the title belongs to.
             k = title.first
-            while k > sentence.first_token and title.first - k < 3 and tokens[k - 1].key in words:
+            while (
+                k > sentence.first_token
+                and title.first - k < 3
+                and tokens[k - 1].key in words
+                and tokens[k - 1].key not in CONNECTIVES
+            ):
                 k -= 1
                 before = country_ending_at.get(k)
                 if before:
@@ -123,7 +128,18 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
                 after_parenthesis = True
                 text_end = close + 1
                 continue
-            if gap.strip() not in ("", "-", "'", "’"):
+            listed = gap.strip() == "," and (
+                (tokens[i].key in words and tokens[i].is_capitalized)
+                or (
+                    tokens[i].key in ("dan", "and", "serta")
+                    and i + 1 < limit
+                    and tokens[i + 1].key in words
+                    and tokens[i + 1].is_capitalized
+                )
+            )
+            if listed and not gazetteer.title_matcher().match_at(doc, i, limit):
+                pass  # "Menko Bidang Politik, Hukum, dan Keamanan": the fields of one office
+            elif gap.strip() not in ("", "-", "'", "’"):
                 break
             if honorific_at(doc, i, limit, honorifics):
                 break
@@ -142,6 +158,8 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
                 while j < limit and tokens[j].key in CONNECTIVES:
                     j += 1
                 continues = j < limit and (tokens[j].key in words or j in country_at or _is_acronym(tokens[j].text))
+                if key in ("dan", "and", "serta") and gazetteer.title_matcher().match_at(doc, j, limit):
+                    break  # "Menhan RI dan Menhan Australia": a second official, not a longer title
                 if continues and not honorific_at(doc, j, limit, honorifics):
                     i = j
                     continue
