@@ -104,3 +104,11 @@ class ProcurementContextTests(SimpleTestCase):
         self.assertEqual(slugs("Keduanya membahas program pesawat tempur generasi baru."), ["defence_industry"])
         self.assertEqual(slugs("They discussed the delivery of two frigates."), ["defence_industry"])
         self.assertEqual(slugs("They discussed the purchase of fishing boats."), [])
+
+
+class WeaponProjectTests(SimpleTestCase):
+    def test_a_weapon_project_is_industry_but_training_its_crew_is_training(self):
+        self.assertEqual(slugs("Keduanya membahas proyek kapal selam."), ["defence_industry"])
+        self.assertEqual(
+            slugs("Keduanya membahas kerja sama pelatihan awak kapal selam."), ["military_education_training"]
+        )
