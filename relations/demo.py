@@ -33,11 +33,11 @@ from relations.models import (
 )
 
 RANDOM_SEED = 20251031
-AS_OF = dt.date(2025, 10, 31)  # the demo's "today": later meetings are planned, earlier ones held
+AS_OF = dt.date(2026, 11, 20)  # the demo's "today": later meetings are planned, earlier ones held
 FIRST_PK = 1001  # the seed fixture uses small ids; the demo's never collide with them
 LABEL = "Demo data"
 HOME = "ID"
-MEETINGS_PER_YEAR = {2020: 18, 2021: 22, 2022: 30, 2023: 34, 2024: 36, 2025: 30}
+MEETINGS_PER_YEAR = {2021: 22, 2022: 30, 2023: 34, 2024: 36, 2025: 38, 2026: 34}
 PLANNED_MEETINGS = 8
 
 # Partner -> (weight, given names, family names, family name first, capital, sector leanings).
@@ -430,7 +430,7 @@ class DemoBuilder:
 
     def pick_kind(self, code: str, day: dt.date) -> Meeting.Kind:
         kinds = [k for k in KINDS if k != Meeting.Kind.DIALOGUE_2PLUS2 or code in TWO_PLUS_TWO]
-        weights = [KINDS[k][0] * (3 if k == Meeting.Kind.PHONE_CALL and day.year == 2020 else 1) for k in kinds]
+        weights = [KINDS[k][0] * (3 if k == Meeting.Kind.PHONE_CALL and day.year == 2021 else 1) for k in kinds]
         return self.rng.choices(kinds, weights)[0]
 
     def build_meetings(self) -> None:
