@@ -416,3 +416,20 @@ class FormatKindTests(SimpleTestCase):
             "membahas hasil Joint Border Committee yang telah dilaksanakan pada Januari lalu."
         )
         self.assertEqual(extract_article(text)["meetings"][0]["kind"], "bilateral_meeting")
+
+
+class JointStatementTests(SimpleTestCase):
+    TEXT = (
+        "Joint Statement on the Second Indonesia-Chile Leaders' Retreat\n\n"
+        "Santiago, 3 March 2025 - President Gabriel Soto and President Budi Santoso held the Leaders' Retreat in "
+        "Santiago today. The Leaders welcomed bilateral exercises between their navies and defence industrial "
+        "cooperation."
+    )
+
+    def test_dateline_after_a_headline_and_the_people_of_the_day(self):
+        meeting = extract_article(self.TEXT, language="en")["meetings"][0]
+        self.assertEqual((meeting["date"], meeting["host_country"]), ("2025-03-03", "CL"))
+        self.assertEqual(sorted(o["name"] for o in meeting["officials"]), ["Budi Santoso", "Gabriel Soto"])
+        self.assertEqual(
+            sorted(s["slug"] for s in meeting["sectors"]), ["defence_industry", "military_education_training"]
+        )

@@ -23,7 +23,8 @@ from relations.ingest.text import Document, Match, Sentence, word_set
 MEETING_VERB_RE = re.compile(
     r"\b(menerima|menyambut|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|welcomed|"
     r"hosted|hosts|met|meet|meets|meeting|talks|visit|visited|visiting|called on|spoke|phone|telepon|"
-    r"joint press conference|konferensi pers bersama|jumpa pers bersama|dialogue|dialog|consultations|konsultasi)\b",
+    r"joint press conference|konferensi pers bersama|jumpa pers bersama|"
+    r"dialogue|dialog|consultations|konsultasi|retreat)\b",
     re.IGNORECASE,
 )
 RECEIVING_RE = re.compile(
@@ -381,6 +382,8 @@ DATELINE_RE = re.compile(r"^\s*([A-Z][A-Za-z .]{1,30}?)\s*(?:,[^-–—\n]{0,30}
 def _dateline_country(doc: Document, countries: list[Match], places: list[Match]) -> str | None:
     """The country of the city a story is filed from ("Seoul (ANTARA) -")."""
     match = DATELINE_RE.match(doc.text)
+    if not match and (headline := re.match(r"\s*[^\n]{1,200}\n\s*\n", doc.text)):
+        match = DATELINE_RE.match(doc.text, headline.end())  # the dateline opens the body, after a headline
     if not match:
         return None
     start, end = match.start(1), match.end(1)
@@ -454,6 +457,9 @@ def place_people(doc: Document, draft: MeetingDraft, people: list[Person], cued:
     # "Sidang dipimpin bersama oleh Menlu RI X dan Menlu Vietnam Y": a home official named beside a foreign one
     # of the meeting took part too.
     with_foreigner = {p.sentence for p in people if p.kind == "title" and p.name and foreign_side(p)}
+    if draft.date is not None:
+        # "Prime Minister X and President Y held the Leaders' Retreat ... today": who did what on the day.
+        with_foreigner.add(doc.sentence_at(draft.date.start).index)
     for person in people:
         if person.kind != "title" or person.name is None:
             continue
