@@ -182,3 +182,19 @@ class CoordinatedTitlesTests(SimpleTestCase):
     def test_fields_of_one_office_listed_with_commas(self):
         text = "Menko Bidang Politik, Hukum, dan Keamanan Hadi Santoso hadir."
         self.assertEqual(people(text), [("Hadi Santoso", None, "principal")])
+
+
+class PortfolioAndPoliceTests(SimpleTestCase):
+    def test_portfolio_words_continue_a_minister_s_title(self):
+        text = "Menteri Perdagangan Budi Santoso bertemu Menteri Perdagangan dan Industri Singapura Tan Wei Ming."
+        self.assertEqual(people(text), [("Budi Santoso", None, "principal"), ("Tan Wei Ming", "SG", "principal")])
+        text = "The Minister of State-Owned Enterprises Andi Wijaya met them."
+        self.assertEqual(people(text, "en"), [("Andi Wijaya", None, "principal")])
+
+    def test_police_ranks_do_not_end_the_sentence_or_join_the_name(self):
+        text = "Kepala BNPT Komjen Pol. Andi Wijaya menerima Komisaris Polisi Federal Australia John Miller."
+        self.assertEqual(people(text), [("Andi Wijaya", None, "principal"), ("John Miller", "AU", "principal")])
+
+    def test_rank_before_a_name_written_before_its_title(self):
+        text = "The delegation was led by Air Marshal Andi Wijaya, Secretary General of the Ministry of Defence."
+        self.assertEqual(people(text, "en"), [("Andi Wijaya", None, "principal")])

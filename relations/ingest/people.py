@@ -347,7 +347,10 @@ def _name_before(doc: Document, first: int, sentence) -> tuple[int, int] | None:
         if start < end and gap not in (" ", "-", ". "):
             break
         start -= 1
+    honorifics = gazetteer.honorific_matcher()
     for begin in range(start, end):
+        if honorific_at(doc, begin, end, honorifics):
+            continue  # "Air Marshal Donny Ermawan, Secretary General": the rank is not the name
         if _name_run(doc, begin, end) == (begin, end):
             return begin, end
     return None

@@ -86,6 +86,11 @@ ABBREVIATIONS = frozenset(
         "purn",
         "jend",
         "bpk",
+        "pol",
+        "inf",
+        "purn",
+        "ret",
+        "retd",
     ]
 )
 
