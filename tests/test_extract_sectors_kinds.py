@@ -112,3 +112,8 @@ class WeaponProjectTests(SimpleTestCase):
         self.assertEqual(
             slugs("Keduanya membahas kerja sama pelatihan awak kapal selam."), ["military_education_training"]
         )
+
+
+class PeaceMissionTests(SimpleTestCase):
+    def test_un_missions_by_name_are_peacekeeping(self):
+        self.assertEqual(slugs("They praised the Garuda soldiers serving with MONUSCO."), ["peacekeeping"])
