@@ -56,3 +56,10 @@ class RelativeAndBareWeekdayTests(SimpleTestCase):
         resolve_all(text, mentions, None)
         day = resolve_weekday(mentions[0], mentions, None, None, future=False)
         self.assertEqual(day, dt.date(2024, 5, 6))
+
+
+class DayRangeTests(SimpleTestCase):
+    def test_a_meeting_over_several_days_is_dated_by_its_first(self):
+        self.assertEqual(resolved("Sidang digelar pada 3-4 Februari 2025."), ["2025-02-03"])
+        self.assertEqual(resolved("Sidang digelar pada 11 hingga 13 Maret 2025."), ["2025-03-11"])
+        self.assertEqual(resolved("The talks ran from 3 to 5 February 2025."), ["2025-02-03"])

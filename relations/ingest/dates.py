@@ -30,12 +30,14 @@ RELATIVE = {"kemarin": -1, "kemarin lusa": -2, "hari ini": 0, "besok": 1, "esok"
 _WD = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
 _MO = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _REL = "|".join(sorted((re.escape(r) for r in RELATIVE), key=len, reverse=True))
+# "3-4 Februari", "11 hingga 13 Maret": a meeting over several days is dated by its first.
+_UNTIL = r"(?:\s*[-–—]\s*\d{1,2}|\s+(?:hingga|sampai|s\.d\.?|to|and|dan)\s+\d{1,2})?(?:st|nd|rd|th)?"
 DATE_RE = re.compile(
     rf"""
     (?P<wd1>{_WD})\s*,?\s*\(\s*(?P<d1>\d{{1,2}})\s*/\s*(?P<m1>\d{{1,2}})(?:\s*/\s*(?P<y1>\d{{2,4}}))?\s*\)
   | (?P<wd7>{_WD})\s*\(\s*(?:(?P<d7>\d{{1,2}})\s+(?P<m7>{_MO})|(?P<m8>{_MO})\.?\s+(?P<d8>\d{{1,2}}))\.?\s*\)
   | (?:(?P<wd2>{_WD})\s*,?\s*)?(?:(?:tanggal|tgl\.?)\s*)?
-        \b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MO})\b\.?
+        \b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?{_UNTIL}\s+(?:of\s+)?(?P<m2>{_MO})\b\.?
         (?:,?\s*(?P<y2>\d{{4}})\b)?
   | (?:(?P<wd3>{_WD})\s*,?\s*)?\b(?P<m3>{_MO})\b\.?\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*/)
         (?:,?\s*(?P<y3>\d{{4}})\b)?
