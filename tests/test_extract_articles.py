@@ -433,3 +433,17 @@ class JointStatementTests(SimpleTestCase):
         self.assertEqual(
             sorted(s["slug"] for s in meeting["sectors"]), ["defence_industry", "military_education_training"]
         )
+
+
+class HomeEnvoyTests(SimpleTestCase):
+    def test_home_envoy_calling_on_a_minister_at_home_is_no_bilateral_meeting(self):
+        text = (
+            "Menhan Budi Santoso menerima Dubes RI untuk Prancis Andi Wijaya di Kantor Kemhan, Jakarta, Rabu "
+            "(5/2/2025), untuk membahas rencana kunjungan ke Paris."
+        )
+        self.assertEqual(extract_article(text)["meetings"], [])
+
+    def test_home_envoy_abroad_meets_the_country_posted_to(self):
+        text = "Dubes RI untuk Peru Dewi Lestari bertemu Menhan Luis Paredes, Rabu (5/2/2025), membahas industri pertahanan."
+        meeting = extract_article(text)["meetings"][0]
+        self.assertEqual(sorted([meeting["host_country"], *meeting["partner_countries"]]), ["ID", "PE"])

@@ -103,8 +103,18 @@ def draft_meetings(
     """Meetings by their sides, each with the sentences that report it; not yet dated or hosted."""
     sentences = meeting_sentences(doc, cues)
     per_sentence: dict[int, dict[str, int]] = {}
+    # "Dubes RI untuk Prancis": the country a home envoy is posted to is not by itself a side (the envoy may be
+    # calling on a minister at home); a foreign official, a foreign venue or nothing else at all makes it one.
+    postings = {
+        m.start
+        for p in people
+        if p.country == home and p.posted_to
+        for m in countries
+        if p.start <= m.start < p.end and m.value.code == p.posted_to
+    }
+    unposted = [m for m in countries if m.start not in postings]
     for sentence in sentences:
-        sides = sides_in_sentence(doc, sentence, countries)
+        sides = sides_in_sentence(doc, sentence, unposted)
         for person in people:
             if person.sentence == sentence.index and person.country_explicit and person.kind == "title":
                 sides.setdefault(person.country, person.start)
@@ -132,7 +142,13 @@ def draft_meetings(
         qualified_home = language == "en" and any(
             p.country == home and p.country_explicit and p.sentence in reported for p in people
         )
-        fallback = _foreign_place(doc, places, sentences, home) or _paired_with_home(doc, countries, home)
+        at_home = _home_place(doc, places, sentences, home)
+        # "received the envoy in Jakarta to discuss a visit to Paris": a home venue outweighs a foreign city.
+        fallback = (None if at_home else _foreign_place(doc, places, sentences, home)) or _paired_with_home(
+            doc, unposted, home
+        )
+        if not fallback and not at_home:
+            fallback = next((p.posted_to for p in people if p.country == home and p.posted_to), None)
         if home_visited or qualified_home:
             fallback = _most_mentioned_foreign(doc, countries, home) or fallback
         unplaced = [p for p in people if p.country is None and p.kind == "title" and p.name]
@@ -166,6 +182,11 @@ def draft_meetings(
         anchors = [i for i, sides in sorted(per_sentence.items()) if code in sides]
         drafts.append(MeetingDraft(sides=[home, code], anchors=anchors, home=home))
     return drafts
+
+
+def _home_place(doc: Document, places: list[Match], sentences: list[Sentence], home: str) -> bool:
+    reported = {s.index for s in sentences}
+    return any(p.value == home and doc.sentence_of_token[p.first] in reported for p in places)
 
 
 def _paired_with_home(doc: Document, countries: list[Match], home: str) -> str | None:
