@@ -444,6 +444,9 @@ class HomeEnvoyTests(SimpleTestCase):
         self.assertEqual(extract_article(text)["meetings"], [])
 
     def test_home_envoy_abroad_meets_the_country_posted_to(self):
-        text = "Dubes RI untuk Peru Dewi Lestari bertemu Menhan Luis Paredes, Rabu (5/2/2025), membahas industri pertahanan."
+        text = (
+            "Dubes RI untuk Peru Dewi Lestari bertemu Menhan Luis Paredes, Rabu (5/2/2025), membahas industri "
+            "pertahanan."
+        )
         meeting = extract_article(text)["meetings"][0]
         self.assertEqual(sorted([meeting["host_country"], *meeting["partner_countries"]]), ["ID", "PE"])
