@@ -450,3 +450,12 @@ class HomeEnvoyTests(SimpleTestCase):
         )
         meeting = extract_article(text)["meetings"][0]
         self.assertEqual(sorted([meeting["host_country"], *meeting["partner_countries"]]), ["ID", "PE"])
+
+
+class ForumTests(SimpleTestCase):
+    def test_attending_a_forum_abroad_is_no_meeting(self):
+        text = (
+            "Defence Minister Budi Santoso will attend the Jakarta-Lima Security Dialogue in Lima this week, where "
+            "he is expected to speak on regional stability, the ministry said on Tuesday."
+        )
+        self.assertEqual(extract_article(text, language="en")["meetings"], [])

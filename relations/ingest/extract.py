@@ -77,7 +77,7 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
     drafts = meetings.draft_meetings(doc, home, country_mentions, mentions, cues, language, places)
     drafts = meetings.split_further_meetings(doc, drafts, mentions)
     meetings.assign_segments(doc, drafts)
-    cued = {s.index for s in meetings.meeting_sentences(doc, cues)}
+    cued = {s.index for s in meetings.meeting_sentences(doc, cues, formats=True)}
     for draft in drafts:
         draft.cued = cued
         meetings.date_meeting(doc, draft, date_mentions, published, reference, cued)

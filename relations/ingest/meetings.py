@@ -23,10 +23,12 @@ from relations.ingest.text import Document, Match, Sentence, word_set
 MEETING_VERB_RE = re.compile(
     r"\b(menerima|menyambut|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|welcomed|"
     r"hosted|hosts|met|meet|meets|meeting|talks|visit|visited|visiting|called on|spoke|phone|telepon|"
-    r"joint press conference|konferensi pers bersama|jumpa pers bersama|"
-    r"dialogue|dialog|consultations|konsultasi|retreat)\b",
+    r"joint press conference|konferensi pers bersama|jumpa pers bersama)\b",
     re.IGNORECASE,
 )
+# Formats that report a meeting when the sentence names its sides ("Indonesia and India held the Defence Policy
+# Dialogue"), but not alone ("will attend the Shangri-La Dialogue in Singapore" is a forum, not a meeting).
+FORMAT_WORD_RE = re.compile(r"\b(dialogue|dialog|consultations|konsultasi|retreat)\b", re.IGNORECASE)
 RECEIVING_RE = re.compile(
     r"\b(menerima|menyambut(?! baik)|menjamu|received|receives|hosted|hosts|welcomed (?=\w+ [A-Z]))", re.I
 )
@@ -86,9 +88,13 @@ class MeetingDraft:
     parent: MeetingDraft | None = None  # the meeting whose story tells it
 
 
-def meeting_sentences(doc: Document, cues: list[KindCue]) -> list[Sentence]:
+def meeting_sentences(doc: Document, cues: list[KindCue], formats: bool = False) -> list[Sentence]:
     cued = {c.sentence for c in cues}
-    return [s for s in doc.sentences if s.index in cued or MEETING_VERB_RE.search(s.text)]
+    return [
+        s
+        for s in doc.sentences
+        if s.index in cued or MEETING_VERB_RE.search(s.text) or (formats and FORMAT_WORD_RE.search(s.text))
+    ]
 
 
 def draft_meetings(
@@ -101,7 +107,8 @@ def draft_meetings(
     places: list[Match] = (),
 ) -> list[MeetingDraft]:
     """Meetings by their sides, each with the sentences that report it; not yet dated or hosted."""
-    sentences = meeting_sentences(doc, cues)
+    sentences = meeting_sentences(doc, cues, formats=True)
+    plain = {s.index for s in meeting_sentences(doc, cues)}
     per_sentence: dict[int, dict[str, int]] = {}
     # "Dubes RI untuk Prancis": the country a home envoy is posted to is not by itself a side (the envoy may be
     # calling on a minister at home); a foreign official, a foreign venue or nothing else at all makes it one.
@@ -132,6 +139,7 @@ def draft_meetings(
         # foreign side only when a visitor came to the home country ("a visit to Indonesia where he met ...":
         # the visitor's country is the foreign one the text names most) or it took place at a foreign venue;
         # otherwise it is a domestic meeting, whatever other countries the text mentions.
+        sentences = [s for s in sentences if s.index in plain]
         reported = {s.index for s in sentences}
         home_visited = any(
             m.value.code == home and doc.sentence_of_token[m.first] in reported and is_visit_destination(doc, m)
