@@ -24,6 +24,14 @@ class DayMonthTests(SimpleTestCase):
         # Published on 3 January 2025; Monday 30 December is in 2024.
         self.assertEqual(resolved("Kasal menerima tamu, Senin (30/12).", dt.date(2025, 1, 3)), ["2024-12-30"])
 
+    def test_a_written_year_stands_against_a_wrong_weekday(self):
+        # 18 November 2026 is a Wednesday, not a Tuesday; nothing else says the year is wrong.
+        self.assertEqual(resolved("Menhan menerima Dubes pada Selasa (18/11/2026)."), ["2026-11-18"])
+
+    def test_a_last_year_typo_in_january_follows_weekday_and_publication(self):
+        # Published January 2025, "(6/1/2024)" with Monday: 6 January is a Monday in 2025, not in 2024.
+        self.assertEqual(resolved("Kasal menerima tamu, Senin (6/1/2024).", dt.date(2025, 1, 7)), ["2025-01-06"])
+
     def test_english_forms(self):
         text = "On November 22, 2024, the ministers met. A photo from Sept. 9, 2021 and 12 June 2024."
         self.assertEqual(resolved(text), ["2024-11-22", "2021-09-09", "2024-06-12"])

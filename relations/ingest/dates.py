@@ -174,10 +174,13 @@ def resolve_day_month(mention: DateMention, years: list[int], published: dt.date
     """Fill `resolved` for a day/month mention: the written year, else the first candidate year the weekday fits."""
     if mention.year:
         day = _valid(mention.year, mention.month, mention.day)
-        if day and mention.weekday is not None and day.weekday() != mention.weekday:
-            # A wrong year in the text is likelier a typo of one year than a wrong weekday.
+        if day and published and mention.weekday is not None and day.weekday() != mention.weekday:
+            # A written year that disagrees with both the weekday and the publication date is likelier a typo of one
+            # year (a January article still writing last year); without that second witness the written year stands.
             fits = [d for y in (mention.year - 1, mention.year + 1) if (d := _valid(y, mention.month, mention.day))]
-            day = next((d for d in fits if d.weekday() == mention.weekday), day)
+            fit = next((d for d in fits if d.weekday() == mention.weekday), None)
+            if fit and abs((fit - published).days) < abs((day - published).days):
+                day = fit
         mention.resolved, mention.precision = day, "day" if day else None
         return
     if mention.weekday is not None:
