@@ -15,7 +15,7 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +78,14 @@ class YearListFilter(admin.SimpleListFilter):
             year = int(self.value())
             return queryset.filter(held_on__gte=dt.date(year, 1, 1), held_on__lt=dt.date(year + 1, 1, 1))
         return queryset
+
+
+class MeetingCountryListFilter(admin.RelatedFieldListFilter):
+    """Only the countries that take part in some meeting, not all 249: one index probe per country."""
+
+    def field_choices(self, field, request, model_admin):
+        used = Country.objects.filter(Exists(MeetingCountry.objects.filter(country=OuterRef("pk"))))
+        return [(country.pk, str(country)) for country in used]
 
 
 # --- Countries ---------------------------------------------------------------------------------------------------
@@ -265,7 +273,7 @@ class MeetingAdmin(HistoryAdmin):
         "status",
         "kind",
         YearListFilter,
-        ("countries__country", admin.RelatedFieldListFilter),
+        ("countries__country", MeetingCountryListFilter),
         ("sectors__sector", admin.RelatedFieldListFilter),
     ]
     search_fields = ["title", "place", "summary"]

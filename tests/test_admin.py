@@ -122,6 +122,16 @@ class EditorTests(AdminData):
         registered = {m for m in admin.site._registry if m._meta.app_label == "relations"}
         self.assertEqual(registered, set(relations_models()))
 
+    def test_the_country_filter_lists_only_countries_that_met(self):
+        response = self.client.get(reverse("admin:relations_meeting_changelist"))
+        choices = [
+            choice["display"]
+            for spec in response.context["cl"].filter_specs
+            for choice in spec.choices(response.context["cl"])
+            if spec.title == "country"
+        ]
+        self.assertEqual(choices, ["All", "Indonesia", "Peru"])
+
     def test_every_changelist_add_change_and_history_page_renders(self):
         for model in relations_models():
             name = model._meta.model_name
