@@ -198,3 +198,11 @@ class PortfolioAndPoliceTests(SimpleTestCase):
     def test_rank_before_a_name_written_before_its_title(self):
         text = "The delegation was led by Air Marshal Andi Wijaya, Secretary General of the Ministry of Defence."
         self.assertEqual(people(text, "en"), [("Andi Wijaya", None, "principal")])
+
+
+class NextTitleTests(SimpleTestCase):
+    def test_a_name_after_the_next_title_is_not_the_first_title_s(self):
+        text = "Turut mendampingi Wamenhan, Dirjen Strahan Kemhan Mayjen TNI Andi Wijaya."
+        doc = Document(text)
+        found = merge_people(find_people(doc, find_countries(doc, "id")))
+        self.assertEqual([(p.name, p.title) for p in found if p.name], [("Andi Wijaya", "Dirjen Strahan Kemhan")])

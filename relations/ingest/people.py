@@ -416,10 +416,13 @@ def _rank_and_name_after(doc: Document, i: int, limit: int, honorifics) -> tuple
 
 
 def _name_after_honorific(doc: Document, i: int, limit: int, honorifics) -> tuple[int | None, int | None]:
+    titles = gazetteer.title_matcher()
     for j in range(i, limit):
         token = doc.tokens[j]
         if not (token.is_capitalized or token.key in CONNECTIVES):
             return None, None  # prose, not the rest of an organisation's name
+        if titles.match_at(doc, j, limit):
+            return None, None  # "mendampingi Wamenhan, Dirjen Strahan Mayjen X": X is the next title's
         if honorific_at(doc, j, limit, honorifics):
             start = _skip_honorifics(doc, j, limit, honorifics)
             first, last = _name_run(doc, start, limit)
