@@ -459,3 +459,15 @@ class ForumTests(SimpleTestCase):
             "he is expected to speak on regional stability, the ministry said on Tuesday."
         )
         self.assertEqual(extract_article(text, language="en")["meetings"], [])
+
+
+class LaterTripTests(SimpleTestCase):
+    def test_a_leader_named_for_a_later_trip_is_mentioned_and_does_not_locate_the_meeting(self):
+        text = (
+            "Menlu RI Dewi Lestari melakukan pertemuan virtual dengan Menlu Peru Ana Torres, Selasa (4/2/2025). "
+            "Dalam pertemuan tersebut, kedua menlu membahas persiapan kunjungan Presiden Budi Santoso ke Lima."
+        )
+        meeting = extract_article(text)["meetings"][0]
+        self.assertEqual(meeting["host_country"], "ID")
+        roles = {o["name"]: o["role"] for o in meeting["officials"]}
+        self.assertEqual(roles, {"Dewi Lestari": "principal", "Ana Torres": "principal", "Budi Santoso": "mentioned"})

@@ -22,7 +22,8 @@ VISIT_TO_EVENT_RE = re.compile(r"^\W*(?:\w+\W+){0,3}(to attend|untuk menghadiri|
 # sentence about a future event names that event, not the meeting the article reports as held.
 FUTURE_EVENT_RE = re.compile(
     r"\b(akan|dijadwalkan|direncanakan|rencananya|mendatang|tahun depan|berikutnya|will|to hold|to be held|"
-    r"to convene|later this year|next year|next month|upcoming|is scheduled|are scheduled|is expected|are expected)\b",
+    r"to convene|later this year|next year|next month|upcoming|is scheduled|are scheduled|is expected|are expected|"
+    r"persiapan|preparations? for|preparing for)\b",
     re.IGNORECASE,
 )
 

@@ -486,6 +486,7 @@ def place_people(doc: Document, draft: MeetingDraft, people: list[Person], cued:
     # "Sidang dipimpin bersama oleh Menlu RI X dan Menlu Vietnam Y": a home official named beside a foreign one
     # of the meeting took part too.
     with_foreigner = {p.sentence for p in people if p.kind == "title" and p.name and foreign_side(p)}
+    main = doc.sentence_at(draft.date.start).index if draft.date is not None else draft.anchors[0]
     if draft.date is not None:
         # "Prime Minister X and President Y held the Leaders' Retreat ... today": who did what on the day.
         with_foreigner.add(doc.sentence_at(draft.date.start).index)
@@ -507,6 +508,15 @@ def place_people(doc: Document, draft: MeetingDraft, people: list[Person], cued:
             continue
         if person.country_explicit and person.country not in draft.sides:
             continue
+        if (
+            draft.status == "held"
+            and person.role == "principal"
+            and person.sentence not in draft.anchors
+            and person.sentence != main
+            and not foreign_side(person)
+            and FUTURE_EVENT_RE.search(doc.sentences[person.sentence].text)
+        ):
+            person.role = "mentioned"  # "membahas persiapan kunjungan Presiden X ke Wellington": a later trip's
         chosen.append(person)
     draft.people = chosen
 
