@@ -206,3 +206,11 @@ class NextTitleTests(SimpleTestCase):
         doc = Document(text)
         found = merge_people(find_people(doc, find_countries(doc, "id")))
         self.assertEqual([(p.name, p.title) for p in found if p.name], [("Andi Wijaya", "Dirjen Strahan Kemhan")])
+
+
+class EnvoyFormsTests(SimpleTestCase):
+    def test_designate_and_ad_interim_continue_an_envoy_s_title(self):
+        text = "The Minister received the Ambassador-designate of Colombia, Juan Perez."
+        self.assertEqual(people(text, "en"), [("Juan Perez", "CO", "principal")])
+        text = "Menhan menerima Kuasa Usaha ad interim Kedutaan Besar Amerika Serikat, John Miller."
+        self.assertEqual(people(text), [("John Miller", "US", "principal")])
