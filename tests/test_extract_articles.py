@@ -471,3 +471,14 @@ class LaterTripTests(SimpleTestCase):
         self.assertEqual(meeting["host_country"], "ID")
         roles = {o["name"]: o["role"] for o in meeting["officials"]}
         self.assertEqual(roles, {"Dewi Lestari": "principal", "Ana Torres": "principal", "Budi Santoso": "mentioned"})
+
+
+class WelcomedTests(SimpleTestCase):
+    def test_welcoming_an_idea_is_no_meeting(self):
+        text = (
+            "Foreign Minister Budi Santoso told parliament on Wednesday that Indonesia would deepen ties with Chile "
+            "and Peru, and welcomed the ceasefire agreement."
+        )
+        self.assertEqual(extract_article(text, language="en")["meetings"], [])
+        text = "Menlu Budi Santoso menyambut baik kerja sama dengan Chile dan Peru, Rabu (5/2/2025)."
+        self.assertEqual(extract_article(text)["meetings"], [])

@@ -21,7 +21,9 @@ from relations.ingest.people import Person, same_person
 from relations.ingest.text import Document, Match, Sentence, word_set
 
 MEETING_VERB_RE = re.compile(
-    r"\b(menerima|menyambut|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|welcomed|"
+    r"\b(menerima|menyambut(?! baik)|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|"
+    # "welcomed the Ambassador", not "welcomed the ceasefire"
+    r"welcomed(?=\s+(?:the\s+|his\s+|her\s+)?(?:(?-i:[A-Z])|delegat|visiting|counterpart|envoy|ambassador|minister))|"
     r"hosted|hosts|met|meet|meets|meeting|talks|visit|visited|visiting|called on|spoke|phone|telepon|"
     r"joint press conference|konferensi pers bersama|jumpa pers bersama)\b",
     re.IGNORECASE,
