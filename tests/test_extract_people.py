@@ -214,3 +214,11 @@ class EnvoyFormsTests(SimpleTestCase):
         self.assertEqual(people(text, "en"), [("Juan Perez", "CO", "principal")])
         text = "Menhan menerima Kuasa Usaha ad interim Kedutaan Besar Amerika Serikat, John Miller."
         self.assertEqual(people(text), [("John Miller", "US", "principal")])
+
+
+class DottedHonorificBeforeNameTests(SimpleTestCase):
+    def test_dotted_honorific_before_a_name_written_ahead_of_its_title(self):
+        text = "The minister received H.E. Marco Rossi, Ambassador of Italy to Indonesia."
+        self.assertEqual(people(text, "en"), [("Marco Rossi", "IT", "principal")])
+        text = "Menhan menerima Y.M. Marco Rossi, Duta Besar Italia untuk Indonesia."
+        self.assertEqual(people(text), [("Marco Rossi", "IT", "principal")])

@@ -344,15 +344,18 @@ def _name_before(doc: Document, first: int, sentence) -> tuple[int, int] | None:
     end, start = k, k
     while start > sentence.first_token and end - start < 5:
         gap = doc.text[tokens[start - 1].end : tokens[start].start] if start < end else ""
-        if start < end and gap not in (" ", "-", ". "):
+        if start < end and gap not in (" ", "-", ". ", "."):
             break
         start -= 1
     honorifics = gazetteer.honorific_matcher()
-    for begin in range(start, end):
-        if honorific_at(doc, begin, end, honorifics):
-            continue  # "Air Marshal Donny Ermawan, Secretary General": the rank is not the name
+    begin = start
+    while begin < end:
+        if honorific := honorific_at(doc, begin, end, honorifics):
+            begin = honorific.last  # "Air Marshal X, Secretary General", "H.E. X, Ambassador": not the name
+            continue
         if _name_run(doc, begin, end) == (begin, end):
             return begin, end
+        begin += 1
     return None
 
 
