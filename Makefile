@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup data admin lint bench clean vendor-plotly score score-heldout score-heldout2
+.PHONY: screenshots run test setup data admin lint bench clean vendor-plotly score score-heldout score-heldout2
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -51,6 +51,9 @@ score-heldout: setup
 score-heldout2: setup
 	@test -f $(SCORER) || { echo "scorer not found at $(SCORER); set SCORER=path/to/score.py"; exit 1; }
 	python3 $(SCORER) --labels tests/data/heldout2/labels.json --cmd '$(PY) manage.py extract {file} --json'
+
+screenshots: setup
+	UPDATE_README_SCREENSHOTS=1 $(PY) -m pytest tests/test_browser.py -q
 
 # Pages render hashed static names: collect them first, or every page fails on a missing manifest entry.
 bench: setup
