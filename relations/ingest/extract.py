@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 
-from relations.ingest import commitments, countries, dates, kinds, meetings, people, sectors
+from relations.ingest import commitments, countries, dates, gazetteer, kinds, meetings, people, sectors
 from relations.ingest.errors import EmptyTextError, ExtractionError, NotTextError, UnsupportedLanguageError
 from relations.ingest.language import check_language, detect_language
 from relations.ingest.text import Document
@@ -61,6 +61,7 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
     text = check_text(text)
     published = _as_date(published)
     language = check_language(language) if language else detect_language(text)
+    gazetteer.refresh_if_changed()
     home = settings.HOME_COUNTRY
     doc = Document(text)
     topics = sectors.find_sectors(doc, doc.sentences, all_mentions=True)

@@ -269,6 +269,37 @@ def sector_contexts() -> tuple[SectorContext, ...]:
     )
 
 
+_fingerprint: tuple | None = None
+
+
+def reference_fingerprint() -> tuple | None:
+    """What changes when editors change countries, aliases or sectors: the newest history row of each (admin edits)
+    and the row counts (fixtures and bulk loads write no history). None when the database cannot be read."""
+    from django.db import DatabaseError
+    from django.db.models import Max
+
+    from relations.models import Country, CountryAlias, Sector
+
+    if not _database_exists():
+        return None
+    try:
+        models = (Country, CountryAlias, Sector)
+        return tuple(m.history.aggregate(last=Max("history_id"))["last"] for m in models) + tuple(
+            m.objects.count() for m in models
+        )
+    except (DatabaseError, AssertionError):
+        return None
+
+
+def refresh_if_changed() -> None:
+    """Reload the lists in a long-lived process (a Celery worker) once the reference data has changed."""
+    global _fingerprint
+    current = reference_fingerprint()
+    if current is not None and current != _fingerprint:
+        clear_caches()
+        _fingerprint = current
+
+
 def clear_caches() -> None:
     """Forget loaded lists, e.g. after editors changed countries or sectors (tests call this too)."""
     for loader in (country_matcher, place_matcher, title_matcher, honorific_matcher, title_words, kind_matcher):
