@@ -16,6 +16,8 @@ from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import connections, router, transaction
 from django.db.models import AutoField, Model
 
+from .freshness import bump_on_commit
+
 FIXTURE_DIR: Path = settings.BASE_DIR / "fixtures"
 INITIAL_FIXTURES = ("reference", "seed", "demo")
 
@@ -84,6 +86,7 @@ def load_missing(name: str, using: str = "default") -> int:
         for record in deferred:
             record.save_deferred_fields(using=using)
         _reset_sequences(using, models)
+        bump_on_commit(using)  # deserialized records are saved raw, past the models' save()
     return inserted
 
 

@@ -18,6 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .freshness import BumpsDataVersion
+
 
 def normalize_text(text: str) -> str:
     """Text as stored and hashed: Unicode NFC, unified newlines, no trailing blanks."""
@@ -48,7 +50,7 @@ class CountryManager(models.Manager):
         return self.get(code=code)
 
 
-class Country(models.Model):
+class Country(BumpsDataVersion, models.Model):
     """An ISO 3166-1 country; the alpha-2 code is the key, in URLs and fixtures alike."""
 
     code = models.CharField(_("ISO alpha-2"), max_length=2, primary_key=True)
@@ -212,7 +214,7 @@ class OfficialManager(models.Manager):
         return self.get(full_name=full_name, country_id=country_code)
 
 
-class Official(models.Model):
+class Official(BumpsDataVersion, models.Model):
     """A person. Titles change over time and live on `Position`, not here."""
 
     full_name = models.CharField(_("full name"), max_length=200)
@@ -270,7 +272,7 @@ class PositionManager(models.Manager.from_queryset(PositionQuerySet)):
         )
 
 
-class Position(models.Model):
+class Position(BumpsDataVersion, models.Model):
     """An official's title at an organization from one date to another, as written in both languages."""
 
     official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="positions")
@@ -338,7 +340,7 @@ class SectorManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Sector(models.Model):
+class Sector(BumpsDataVersion, models.Model):
     """A cooperation area. Keywords (one phrase a line) are what the extractor looks for; editors extend them."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -399,7 +401,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(countries__country_id=country_code)
 
 
-class Meeting(models.Model):
+class Meeting(BumpsDataVersion, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         HELD = "held", _("held")
@@ -474,7 +476,7 @@ class Meeting(models.Model):
         return [c.country for c in self.countries.all() if c.role == MeetingCountry.Role.PARTNER]
 
 
-class MeetingCountry(models.Model):
+class MeetingCountry(BumpsDataVersion, models.Model):
     """A side of a meeting. One row per country and meeting, so a host can never also be a partner."""
 
     class Role(models.TextChoices):
@@ -515,7 +517,7 @@ class MeetingCountry(models.Model):
         super().save(*args, **kwargs)
 
 
-class Participant(models.Model):
+class Participant(BumpsDataVersion, models.Model):
     class Role(models.TextChoices):
         PRINCIPAL = "principal", _("principal")
         ACCOMPANYING = "accompanying", _("accompanying")
@@ -564,7 +566,7 @@ class Participant(models.Model):
             raise ValidationError({"position": _("This position belongs to another official.")})
 
 
-class MeetingSector(models.Model):
+class MeetingSector(BumpsDataVersion, models.Model):
     """A cooperation area a meeting discussed, with the sentence that says so and the article it is in."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sectors")
@@ -601,7 +603,7 @@ class ArticleManager(models.Manager):
         return self.get(content_hash=content_hash)
 
 
-class Article(models.Model):
+class Article(BumpsDataVersion, models.Model):
     """A source text. The same text twice is one article (content hash); one article may report many meetings."""
 
     class Status(models.TextChoices):
@@ -659,7 +661,7 @@ class Article(models.Model):
             raise ValidationError({"text": _("An article needs its text.")})
 
 
-class Commitment(models.Model):
+class Commitment(BumpsDataVersion, models.Model):
     """What a meeting promised or planned, and whether a later meeting kept it."""
 
     class Kind(models.TextChoices):

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connections, models, transaction
 from django.utils import timezone, translation
 
+from relations.freshness import bump_on_commit
 from relations.models import (
     Article,
     Commitment,
@@ -853,6 +854,7 @@ def clear(using: str = "default") -> None:
         else:
             for table in tables:
                 cursor.execute(f"DELETE FROM {quote(table)}")
+    bump_on_commit(using)
 
 
 def generate(
@@ -867,4 +869,6 @@ def generate(
     """Add `meetings` synthetic meetings with their sides, participants, sectors, sources and commitments."""
     ensure_reference_data()
     generator = Generator(meetings, seed=seed, using=using, batch_size=batch_size, today=today or timezone.localdate())
-    return generator.run(progress)
+    counts = generator.run(progress)
+    bump_on_commit(using)  # bulk inserts call no save(): cached dashboard figures must go
+    return counts

@@ -21,3 +21,11 @@ def redis_url() -> str:
     except redis.exceptions.RedisError as exc:
         service_unavailable(f"Redis at {url} is not reachable ({exc})")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Tests roll back the database but not the cache: cached dashboard figures must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

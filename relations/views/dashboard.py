@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .. import charts, dashboard
+from .. import charts, dashboard, freshness
 from ..models import Country, Meeting
 
 OVERVIEW_MONTHS = (12, 24, 36, 60)
@@ -53,19 +53,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     months = _choice(request, "months", OVERVIEW_MONTHS, 24)
     first_month = _months_back(today, months)
+    data = freshness.cached(("overview", today, months), lambda: _overview_data(first_month, today))
     stack = charts.stack_by_sector(
-        dashboard.sector_counts_by_month(first_month, today),
-        charts.month_range(first_month, today),
-        other_label=_("Other sectors"),
+        data["sector_counts"], charts.month_range(first_month, today), other_label=_("Other sectors")
     )
-    stack.add(_("No sector recorded"), charts.NONE_COLOUR, dashboard.unsectored_counts_by_month(first_month, today))
-    partners = dashboard.partner_rows(today)
+    stack.add(_("No sector recorded"), charts.NONE_COLOUR, data["unsectored"])
+    partners = data["partners"]
     map_rows = [charts.CountryCount(p.alpha3, p.name, p.meetings) for p in partners]
     context = {
         "today": today,
         "this_year": today.year,
         "last_year": today.year - 1,
-        "counts": dashboard.overview_counts(today),
+        "counts": data["counts"],
         "months": months,
         "month_choices": OVERVIEW_MONTHS,
         "stack": stack,
@@ -74,13 +73,27 @@ def overview(request: HttpRequest) -> HttpResponse:
         "partners": partners,
         "top_partners": partners[:10],
         "top_partner_peak": partners[0].meetings if partners else 0,
+        "commitment_summary": data["commitment_summary"],
+        "commitments_due": data["commitments_due"],
+        "commitments_overdue": data["commitments_overdue"],
+        "latest_meetings": data["latest_meetings"],
+        "home_country": settings.HOME_COUNTRY,
+    }
+    return render(request, "relations/overview.html", context)
+
+
+def _overview_data(first_month: dt.date, today: dt.date) -> dict:
+    """The overview's aggregates: the costly part of the page, cached until the next write."""
+    return {
+        "sector_counts": dashboard.sector_counts_by_month(first_month, today),
+        "unsectored": dashboard.unsectored_counts_by_month(first_month, today),
+        "partners": dashboard.partner_rows(today),
+        "counts": dashboard.overview_counts(today),
         "commitment_summary": dashboard.commitment_summary(today),
         "commitments_due": dashboard.commitments_coming_due(today),
         "commitments_overdue": dashboard.commitments_overdue(today),
         "latest_meetings": dashboard.latest_meetings(today),
-        "home_country": settings.HOME_COUNTRY,
     }
-    return render(request, "relations/overview.html", context)
 
 
 @login_required
@@ -108,18 +121,17 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("relations:country-detail", code=code.upper(), permanent=True)
     country = get_object_or_404(Country, code=code)
     today = timezone.localdate()
-    summary = dashboard.country_summary(country.code, today)
-    meetings = dashboard.country_meetings(country.code, limit=TIMELINE_LIMIT)
+    data = freshness.cached(("country", country.code, today), lambda: _country_data(country.code, today))
+    summary = data["summary"]
+    meetings = data["meetings"]
     # From the first meeting to this year, so that a quiet recent period shows as such.
     years = list(range(summary.first_contact.year, today.year + 1)) if summary.first_contact else []
-    stack = charts.stack_by_sector(
-        dashboard.sector_counts_by_year(country.code), years, top=7, other_label=_("Other sectors")
-    )
-    stack.add(_("No sector recorded"), charts.NONE_COLOUR, dashboard.unsectored_counts_by_year(country.code))
+    stack = charts.stack_by_sector(data["sector_counts"], years, top=7, other_label=_("Other sectors"))
+    stack.add(_("No sector recorded"), charts.NONE_COLOUR, data["unsectored"])
     points = [_timeline_point(m) for m in meetings]
     lanes = [capfirst(str(label)) for value, label in Meeting.Kind.choices if any(m.kind == value for m in meetings)]
-    commitments = dashboard.country_commitments(country.code, limit=LIST_LIMIT + 1)
-    articles = dashboard.country_articles(country.code, limit=LIST_LIMIT + 1)
+    commitments = data["commitments"]
+    articles = data["articles"]
     context = {
         "country": country,
         "today": today,
@@ -132,8 +144,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "sector_figure": figure_data(charts.stacked_bars(stack, y_title=_("Meetings"), monthly=False))
         if stack.series
         else None,
-        "their_officials": dashboard.officials_met(country.code, side=country.code),
-        "our_officials": dashboard.officials_met(country.code, side=settings.HOME_COUNTRY),
+        "their_officials": data["their_officials"],
+        "our_officials": data["our_officials"],
         "commitments": commitments[:LIST_LIMIT],
         "more_commitments": len(commitments) > LIST_LIMIT,
         "articles": articles[:LIST_LIMIT],
@@ -142,6 +154,20 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "is_home": country.code == settings.HOME_COUNTRY,
     }
     return render(request, "relations/country_detail.html", context)
+
+
+def _country_data(code: str, today: dt.date) -> dict:
+    """The partner page's aggregates and lists, cached until the next write."""
+    return {
+        "summary": dashboard.country_summary(code, today),
+        "meetings": dashboard.country_meetings(code, limit=TIMELINE_LIMIT),
+        "sector_counts": dashboard.sector_counts_by_year(code),
+        "unsectored": dashboard.unsectored_counts_by_year(code),
+        "their_officials": dashboard.officials_met(code, side=code),
+        "our_officials": dashboard.officials_met(code, side=settings.HOME_COUNTRY),
+        "commitments": dashboard.country_commitments(code, limit=LIST_LIMIT + 1),
+        "articles": dashboard.country_articles(code, limit=LIST_LIMIT + 1),
+    }
 
 
 def _timeline_point(meeting: Meeting) -> charts.TimelinePoint:

@@ -1,0 +1,71 @@
+"""The relations data version: a counter in the cache that every write bumps, and a cache keyed by it.
+
+The overview and partner pages cache their aggregates under the current version, so a write makes every cached
+aggregate unreachable at once (no key-by-key invalidation) and the old entries simply expire.
+
+Writes bump the version when their transaction commits, never before: a reader between the write and the commit
+still sees the old rows, and if the version were already bumped it would store those old figures under the new
+version, where they would stay. A rolled-back write bumps nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
+
+VERSION_KEY = "relations:data-version"
+# Entries outlive any realistic gap between writes; a write makes them unreachable, and expiry frees the space.
+TIMEOUT = 7 * 24 * 3600
+
+
+def _fresh_start() -> int:
+    # If the counter is lost (eviction, a flushed Redis) while older entries survive, a restart from 1 could meet
+    # them again; starting from the clock cannot.
+    return time.time_ns() // 1000
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _fresh_start(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_data_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no counter yet
+        cache.set(VERSION_KEY, _fresh_start(), timeout=None)
+
+
+def bump_on_commit(using: str | None = None) -> None:
+    """Bump once the current transaction commits (at once outside a transaction)."""
+    transaction.on_commit(bump_data_version, using=using)
+
+
+def cached(key_parts: Iterable[Any], compute: Callable[[], Any]) -> Any:
+    """`compute()`, cached under the data version, the active language (labels differ) and `key_parts`."""
+    key = ":".join(["relations:data", str(data_version()), get_language() or "", *map(str, key_parts)])
+    return cache.get_or_set(key, compute, timeout=TIMEOUT)
+
+
+class BumpsDataVersion:
+    """Model mixin: saving or deleting a row bumps the data version when the transaction commits.
+
+    Bulk writes (QuerySet.update, bulk_create, raw SQL) call bump_on_commit themselves.
+    """
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        bump_on_commit(kwargs.get("using") or self._state.db)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump_on_commit(kwargs.get("using") or self._state.db)
+        return result

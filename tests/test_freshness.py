@@ -1,0 +1,102 @@
+"""Cached dashboard figures: every write bumps the data version on commit, so an edit shows at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from relations.dashboard import Comparison
+from relations.freshness import bump_data_version, data_version
+from relations.models import Meeting
+
+from .factories import make_country, make_meeting
+from .test_admin import form_data
+
+
+class FreshnessTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = get_user_model().objects.create_superuser("boss", password="not-used")
+        cls.today = timezone.localdate()
+        make_country(code="ID", name_en="Indonesia")
+        make_country(code="PE", name_en="Peru")
+        cls.meeting = make_meeting(held_on=cls.today, partners=("PE",), title="Talks in Lima")
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def overview_counts(self) -> tuple[Comparison, Comparison]:
+        counts = self.client.get("/").context["counts"]
+        return counts["meetings"], counts["countries"]
+
+    def peru_this_year(self) -> int:
+        return self.client.get(reverse("relations:country-detail", args=["PE"])).context["summary"].this_year
+
+    def test_an_admin_edit_shows_on_the_overview_and_partner_page_at_once(self):
+        self.assertEqual(self.overview_counts(), (Comparison(1, 0), Comparison(1, 0)))
+        self.assertEqual(self.peru_this_year(), 1)
+        url = reverse("admin:relations_meeting_change", args=[self.meeting.pk])
+        data = form_data(self.client.get(url))
+        data["held_on"] = dt.date(self.today.year - 1, 1, 1).isoformat()
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.overview_counts(), (Comparison(0, 1), Comparison(0, 1)))
+        self.assertEqual(self.peru_this_year(), 0)
+
+    def test_a_second_overview_request_reads_the_figures_from_the_cache(self):
+        self.client.get("/")  # warm the session
+        cache.clear()
+        with self.assertNumQueries(15):
+            self.client.get("/")
+        with self.assertNumQueries(2):  # the session and the user
+            self.client.get("/")
+
+    def test_a_second_partner_page_request_reads_the_figures_from_the_cache(self):
+        url = reverse("relations:country-detail", args=["PE"])
+        self.client.get(url)
+        cache.clear()
+        with self.assertNumQueries(15):
+            self.client.get(url)
+        with self.assertNumQueries(3):  # the session, the user and the country
+            self.client.get(url)
+
+    def test_generate_data_bumps_the_version(self):
+        before = data_version()
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("generate_data", meetings=3, no_progress=True, stdout=StringIO())
+        self.assertGreater(data_version(), before)
+
+    def test_load_initial_data_bumps_the_version(self):
+        before = data_version()
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("load_initial_data", no_demo=True, stdout=StringIO())
+        self.assertGreater(data_version(), before)
+
+    def test_a_rolled_back_write_changes_nothing_readers_see(self):
+        self.assertEqual(self.overview_counts(), (Comparison(1, 0), Comparison(1, 0)))
+        before = data_version()
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            try:
+                with transaction.atomic():
+                    make_meeting(held_on=self.today, partners=("PE",))
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+        self.assertEqual((callbacks, data_version()), ([], before))
+        self.assertEqual(self.overview_counts(), (Comparison(1, 0), Comparison(1, 0)))
+        self.assertEqual(Meeting.objects.count(), 1)
+
+    def test_a_lost_version_restarts_past_every_cached_entry(self):
+        before = data_version()
+        cache.delete("relations:data-version")
+        bump_data_version()
+        self.assertGreater(data_version(), before)
