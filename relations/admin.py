@@ -21,6 +21,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .freshness import bump_on_commit
 from .history import meeting_part_changes
 from .models import (
     Article,
@@ -52,6 +53,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     # Facet counts would run one COUNT per filter choice over the whole (filtered) table.
     show_facets = admin.ShowFacets.NEVER
+
+    def delete_queryset(self, request, queryset):
+        # "Delete selected" deletes in bulk and calls no model delete(): tell the dashboard's cache here.
+        super().delete_queryset(request, queryset)
+        bump_on_commit()
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history reverts on any POST from a user who may see the history; reverting is an edit.

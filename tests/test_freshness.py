@@ -52,6 +52,15 @@ class FreshnessTests(TestCase):
         self.assertEqual(self.overview_counts(), (Comparison(0, 1), Comparison(0, 1)))
         self.assertEqual(self.peru_this_year(), 0)
 
+    def test_a_bulk_delete_in_the_admin_shows_at_once(self):
+        self.assertEqual(self.overview_counts()[0], Comparison(1, 0))
+        data = {"action": "delete_selected", "_selected_action": [self.meeting.pk], "post": "yes"}
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("admin:relations_meeting_changelist"), data)
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Meeting.objects.exists())
+        self.assertEqual(self.overview_counts()[0], Comparison(0, 0))
+
     def test_a_second_overview_request_reads_the_figures_from_the_cache(self):
         self.client.get("/")  # warm the session
         cache.clear()
