@@ -1,8 +1,8 @@
-"""A paginator for admin changelists of tables too large to count on every page view."""
+"""Paginators for lists of tables too large to count on every page view (admin changelists, the meetings list)."""
 
 from __future__ import annotations
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
@@ -69,3 +69,29 @@ class CappedCountPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
+class LookAheadPage(Page):
+    """A page of a list whose total is not known exactly: one row more than shown was fetched to know if it goes on."""
+
+    def __init__(self, object_list, number: int, paginator: Paginator) -> None:
+        rows = list(object_list)
+        self._more = len(rows) > paginator.per_page
+        super().__init__(rows[: paginator.per_page], number, paginator)
+
+    def has_next(self) -> bool:
+        return self._more
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
+
+
+class CappedListPaginator(CappedCountPaginator):
+    """`CappedCountPaginator` for the site's own lists: past the cap, "next" is known by fetching one row more."""
+
+    def page(self, number):
+        if self.count_is_exact:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return LookAheadPage(self.object_list[bottom : bottom + self.per_page + 1], number, self)

@@ -1,10 +1,11 @@
 import datetime as dt
 
+from django.db.models import Q
 from django.http import QueryDict
 from django.test import TestCase
 
 from relations.filters import MeetingFilter, text_terms
-from relations.models import Meeting
+from relations.models import Article, Meeting, Official, Participant
 
 from .factories import make_article, make_country, make_meeting, make_official, make_participant, make_sector
 
@@ -128,6 +129,33 @@ class MeetingFilterTests(TestCase):
     def test_quoted_phrase_stays_together(self):
         self.assertEqual(titles('q="port+access"'), ["Call with Tokyo"])
         self.assertEqual(titles('q="access+port"'), [])
+
+    def test_a_meeting_found_by_several_columns_comes_out_once(self):
+        make_article(text="Fisheries in Tokyo again.").meetings.add(self.japan_call)
+        self.assertEqual(titles("q=tokyo"), ["Call with Tokyo"])
+        self.assertEqual(filtered("q=tokyo").qs.count(), 1)
+
+    def test_text_is_a_union_of_id_sets_not_an_or_across_tables(self):
+        # Each branch must be a plain LIKE on one column, for its trigram index on PostgreSQL.
+        sql = str(filtered("q=fisheries").qs.query)
+        self.assertEqual(sql.count("UNION"), 4)
+        self.assertNotIn("EXISTS", sql)
+
+    def test_text_matches_what_an_or_of_every_column_matches(self):
+        make_meeting(title="Fisheries day", summary="Ports of Tokyo", partners=("JP",))
+        rahma_again = make_meeting(title="Second call", partners=("JP",))
+        make_participant(meeting=rahma_again, official=self.rahma, title_as_written="Ambassador")
+        for term in ["fisheries", "tokyo", "rahma", "ambassador", "deputy", "port", "e", "nothing-like-this"]:
+            officials = Official.objects.filter(Q(full_name__icontains=term) | Q(aliases__icontains=term))
+            by_participant = Participant.objects.filter(
+                Q(official__in=officials) | Q(title_as_written__icontains=term)
+            ).values("meeting_id")
+            by_article = Article.meetings.through.objects.filter(article__text__icontains=term).values("meeting_id")
+            expected = Meeting.objects.filter(
+                Q(title__icontains=term) | Q(summary__icontains=term) | Q(pk__in=by_participant) | Q(pk__in=by_article)
+            )
+            with self.subTest(term=term):
+                self.assertEqual(titles(f"q={term}"), list(expected.values_list("title", flat=True)))
 
     def test_parameters_combine(self):
         self.assertEqual(titles("sector=defence&country=PE&start=2024-01-01"), ["Defence talks with Peru"])

@@ -1,12 +1,14 @@
 import csv
 import datetime as dt
 import io
+from unittest import mock
 
 from django.contrib.auth.models import Permission, User
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
 from relations.models import Meeting, MeetingSector
+from relations.paginators import CappedListPaginator
 from relations.views.meetings import highlight
 
 from .factories import (
@@ -141,6 +143,42 @@ class MeetingListTests(LoggedInTestCase):
         content = response.content.decode()
         self.assertLess(content.index("Talks on terrorism"), content.index("Trade fair"))
         self.assertContains(response, 'aria-sort="ascending"><a href="?sort=-title">')
+
+
+@mock.patch("relations.views.meetings.PAGE_SIZE", 2)
+@mock.patch.object(CappedListPaginator, "cap", 3)
+class MeetingListCappedCountTests(LoggedInTestCase):
+    """Past the paginator's cap the list says "more than", pages on with "Next" and has no "Last" page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for day in range(1, 6):
+            make_meeting(title=f"Fisheries round {day}", held_on=dt.date(2024, 1, day))
+        make_meeting(title="Trade fair")
+
+    def test_first_page_says_more_than_the_cap(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries"})
+        self.assertContains(response, "1–2 of more than 3 meetings")
+        self.assertContains(response, '<a href="?q=fisheries&amp;page=2" rel="next">')
+        self.assertContains(response, "Page 1<")
+        self.assertNotContains(response, "Last")
+
+    def test_last_page_has_no_next_link(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "page": "3"})
+        self.assertContains(response, "5–5 of more than 3 meetings")
+        self.assertContains(response, "Fisheries round 1")
+        self.assertNotContains(response, 'rel="next"')
+
+    def test_page_past_the_end_shows_the_first_page_and_says_so(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "page": "9"})
+        self.assertContains(response, "There is no page 9; showing the first page.")
+        self.assertContains(response, "Fisheries round 5")
+
+    def test_under_the_cap_the_count_is_exact(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"q": "round 5"})
+        self.assertContains(response, "1 meeting")
+        self.assertNotContains(response, "more than")
 
 
 class MeetingListQueryCountTests(LoggedInTestCase):

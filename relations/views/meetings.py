@@ -39,6 +39,7 @@ from ..models import (
     Position,
     Sector,
 )
+from ..paginators import CappedListPaginator
 from .dashboard import figure_data
 
 PAGE_SIZE = 30
@@ -94,12 +95,14 @@ def meeting_sources(meeting: Meeting) -> list[Article]:
 # --- Helpers -------------------------------------------------------------------------------------------------------
 
 
-def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
+def paginate(
+    request: HttpRequest, items, per_page: int | None = None, paginator_class: type[Paginator] = Paginator
+) -> tuple[Page, str]:
     """The requested page, or the nearest one with a notice saying so (a stale bookmark must not fail)."""
-    paginator = Paginator(items, per_page)
+    paginator = paginator_class(items, per_page or PAGE_SIZE)
     raw = request.GET.get("page", "1")
     try:
-        return paginator.page(raw), ""
+        page = paginator.page(raw)
     except PageNotAnInteger:
         notice = _("“%(page)s” is not a page number; showing the first page.") % {"page": raw}
         return paginator.page(1), notice
@@ -109,6 +112,11 @@ def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> tuple[Pa
         last = paginator.num_pages
         notice = _("There is no page %(page)s; showing the last page, %(last)s.") % {"page": raw, "last": last}
         return paginator.page(last), notice
+    if not page.object_list and page.number > 1:
+        # Past a capped count the last page is not known: an empty page falls back to the first one.
+        notice = _("There is no page %(page)s; showing the first page.") % {"page": raw}
+        return paginator.page(1), notice
+    return page, ""
 
 
 def form_error_messages(form) -> list[str]:
@@ -191,7 +199,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     errors = [] if filterset.is_valid() or not filterset.is_bound else form_error_messages(filterset.form)
     # With a parameter in error the rows would not be what was asked for: show none, and say why.
     meetings = Meeting.objects.none() if errors else meetings_for_list(filterset.qs)
-    page, page_notice = paginate(request, meetings)
+    # Counting every match of a broad filter at 1,000,000 meetings would cost more than the page: the count stops
+    # at the paginator's cap and the page says "more than".
+    page, page_notice = paginate(request, meetings, paginator_class=CappedListPaginator)
     context = {
         "filter": filterset,
         "form": filterset.form,
@@ -200,6 +210,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "page_notice": page_notice,
         "total": page.paginator.count,
+        "total_is_exact": page.paginator.count_is_exact,
+        "total_is_estimate": page.paginator.count_is_estimate,
         "active_filters": len([k for k, v in request.GET.lists() if k not in ("page", "sort") and any(v)]),
         "is_filtered": any(any(v) for k, v in request.GET.lists() if k != "page"),
         "home_country": settings.HOME_COUNTRY,
