@@ -406,6 +406,16 @@ class MeetingDetailTests(LoggedInTestCase):
         )
         self.assertContains(response, "Example News · Oct. 5, 2024")
 
+    def test_sources_are_reports_and_evidence_articles_each_once(self):
+        evidence_only = make_article(title="Evidence only", text="Ports were discussed.")
+        MeetingSector.objects.create(
+            meeting=self.meeting, sector=make_sector(), article=evidence_only, evidence="Ports were discussed."
+        )
+        make_article(title="Another meeting's report", text="Unrelated.").meetings.add(make_meeting())
+        sources = self.get().context["articles"]
+        # The first article both reports the meeting and holds an evidence sentence; undated articles come last.
+        self.assertEqual([article.title for article in sources], ["Ministers meet", "Evidence only"])
+
     def test_no_edit_link_for_readers(self):
         self.assertNotContains(self.get(), "Edit in admin")
 

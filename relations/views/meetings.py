@@ -15,7 +15,7 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, QuerySet, When
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -82,11 +82,15 @@ def meeting_for_detail(pk: int) -> Meeting:
 
 
 def meeting_sources(meeting: Meeting) -> list[Article]:
-    """Articles that report the meeting or hold the evidence of one of its sectors."""
-    reports = Article.meetings.through.objects.filter(article=OuterRef("pk"), meeting=meeting)
-    evidence = MeetingSector.objects.filter(article=OuterRef("pk"), meeting=meeting)
+    """Articles that report the meeting or hold the evidence of one of its sectors.
+
+    The ids come from the two link tables, each read through its index on the meeting, in one union subquery: an
+    OR of two EXISTS on the article made PostgreSQL scan every article.
+    """
+    reports = Article.meetings.through.objects.filter(meeting=meeting).values("article_id")
+    evidence = MeetingSector.objects.filter(meeting=meeting, article__isnull=False).values("article_id")
     return list(
-        Article.objects.filter(Q(Exists(reports)) | Q(Exists(evidence)))
+        Article.objects.filter(pk__in=reports.order_by().union(evidence.order_by()))
         .defer("proposal")
         .order_by(F("published_on").asc(nulls_last=True), "id")
     )
