@@ -222,3 +222,52 @@ class DottedHonorificBeforeNameTests(SimpleTestCase):
         self.assertEqual(people(text, "en"), [("Marco Rossi", "IT", "principal")])
         text = "Menhan menerima Y.M. Marco Rossi, Duta Besar Italia untuk Indonesia."
         self.assertEqual(people(text), [("Marco Rossi", "IT", "principal")])
+
+
+class GeneralTitlePatternTests(SimpleTestCase):
+    def test_country_before_a_modifier_of_the_title(self):
+        text = "Canberra - Australia's Deputy Defence Minister Mark Reid received the envoy on Monday."
+        self.assertEqual(people(text, "en"), [("Mark Reid", "AU", "principal")])
+
+    def test_charge_d_affaires_ad_interim_abbreviated(self):
+        text = "The minister received the Chargé d'Affaires a.i. of Chile, Ana Rojas, at his office."
+        self.assertEqual(people(text, "en"), [("Ana Rojas", "CL", "principal")])
+        text = "Wamenhan menerima Kuasa Usaha a.i. Kedutaan Besar Swedia, Erik Lind, di kantornya."
+        self.assertEqual(people(text)[-1], ("Erik Lind", "SE", "principal"))
+
+    def test_office_running_on_in_unlisted_words_to_a_comma_and_a_name(self):
+        text = "Dialog dipimpin Duta Besar Finlandia untuk Urusan Digital, Mikko Virtanen."
+        self.assertEqual(people(text), [("Mikko Virtanen", "FI", "principal")])
+        text = "She called Norway's Cabinet Secretary for Trade and Fisheries Reform, Ola Berg, on Friday."
+        self.assertEqual(people(text, "en"), [("Ola Berg", "NO", "principal")])
+
+    def test_sentence_adverb_is_not_a_name(self):
+        text = "Sebelumnya, Menhan Budi Santoso bertemu Menhan Filipina. Sebelumnya Menhan menerima delegasi."
+        self.assertEqual([name for name, _, _ in people(text) if name], ["Budi Santoso"])
+
+    def test_company_name_with_an_acronym_before_the_person(self):
+        text = "Ia didampingi Direktur Utama Rheinmetall-AG Hans Becker dalam pertemuan itu."
+        self.assertEqual([name for name, _, _ in people(text) if name], [])
+
+    def test_end_of_a_city_name_is_not_a_person(self):
+        text = "Wamenhan bertemu Duta Besar RI di Bandar Seri Begawan pada hari itu."
+        self.assertEqual([name for name, _, _ in people(text) if name], [])
+
+
+class MalayAndFieldRankTests(SimpleTestCase):
+    def test_brunei_honorifics_and_a_long_name_with_particles(self):
+        text = (
+            "Menhan bertemu Panglima Angkatan Bersenjata Diraja Brunei, Mayor Jeneral Dato Paduka Seri Hj Ahmad "
+            "Zaki bin Hj Abdul Karim, di Bolkiah."
+        )
+        self.assertEqual(people(text)[-1], ("Ahmad Zaki bin Hj Abdul Karim", "BN", "principal"))
+
+    def test_field_ranks_mark_delegation_members(self):
+        text = "The delegation also included Lieutenant Colonel Maria Santos and Captain Rafael Cruz."
+        self.assertEqual([name for name, _, _ in people(text, "en")], ["Maria Santos", "Rafael Cruz"])
+        text = "Delegasi juga beranggotakan Brigadir Jenderal Ahmad Fauzi dari Mabes TNI."
+        self.assertEqual([name for name, _, _ in people(text)], ["Ahmad Fauzi"])
+
+    def test_commanding_officer_of_a_ship(self):
+        text = "The frigate's commanding officer, Captain Rafael Cruz, called on the fleet commander."
+        self.assertEqual([name for name, _, _ in people(text, "en")], ["Rafael Cruz"])

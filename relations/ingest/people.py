@@ -29,6 +29,8 @@ NOT_NAMES = (
         """
         pada dalam usai sementara selain namun menurut sedangkan kemudian turut hadir pak bu kata
         ujar during after when while according said who which where jakarta pukul wib
+        sebelumnya selanjutnya sesudahnya setelahnya sementara itu adapun bahkan meski meskipun walaupun
+        sejak kini saat ketika previously earlier later meanwhile however also since now then
         """
     )
 )
@@ -92,7 +94,8 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         possessive = title.first - 1 if title.first and tokens[title.first - 1].key == "s" else title.first
         before = country_ending_at.get(title.first) or country_ending_at.get(possessive)
         if before is None:
-            # "Indonesian Navy Chief of Staff": a country word before the service the title belongs to.
+            # "Indonesian Navy Chief of Staff", "New Zealand's Deputy Defence Minister": a country word before the
+            # service or the modifier the title belongs to.
             k = title.first
             while (
                 k > sentence.first_token
@@ -102,6 +105,9 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
             ):
                 k -= 1
                 before = country_ending_at.get(k)
+                if before is None and k > sentence.first_token and tokens[k - 1].key == "s":
+                    before = country_ending_at.get(k - 1)
+                    possessive = k - 1 if before else possessive
                 if before:
                     break
         if (
@@ -115,6 +121,8 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         text_end = 0
         while i < limit:
             gap = doc.text[tokens[i - 1].end : tokens[i].start].replace(")", "", 1 if after_parenthesis else 0)
+            if gap.startswith(".") and len(tokens[i - 1].text) == 1:
+                gap = gap[1:]  # "Chargé d'Affaires a.i. of Japan": the full stop of an abbreviation
             after_parenthesis = False
             if gap.strip() == "(":
                 close = doc.text.find(")", tokens[i].start)
@@ -170,6 +178,12 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
             break
         title_end = i
         name_first, name_last = _name_after(doc, i, limit, honorifics)
+        if (
+            name_first is not None
+            and name_last - name_first == 1
+            and (tail := _name_after_office(doc, i, limit, honorifics))
+        ):
+            title_end, name_first, name_last = tail  # "for Trade and Fisheries Reform, X": one word ends the office
         if name_first is not None and (ranked := _rank_and_name_after(doc, name_last, limit, honorifics)):
             # "Director General of Defence Hydrography, Rear Admiral X": the capitalised words were the rest of
             # the office, and the person is the one the rank introduces.
@@ -188,6 +202,10 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         if name_first is None:
             # A long title may end in an unknown organisation name; the person then follows an honorific.
             name_first, name_last = _name_after_honorific(doc, i, min(limit, i + 14), honorifics)
+            if name_first is None and (tail := _name_after_office(doc, i, limit, honorifics)):
+                # "Duta Besar Estonia untuk Urusan Siber, X", "Cabinet Secretary for Foreign and Diaspora Affairs,
+                # X": the office goes on in words no list holds, and the name follows its closing comma.
+                title_end, name_first, name_last = tail
             stated = next((country_at[k] for k in range(i, name_first or i) if k in country_at), None)
             if stated and country is None:
                 # "Kepala Pasukan Pertahanan Australia Admiral X": the organisation's country is the official's.
@@ -243,7 +261,12 @@ RANKS_AS_TITLE = re.compile(
     r"general|admiral|air chief marshal|air marshal|lieutenant general|major general|brigadier general|"
     r"vice admiral|rear admiral|colonel|gen\.|adm\.|h\.e\.|his excellency|her excellency|yang mulia|"
     r"lt\.? ?gen|maj\.? ?gen|brig\.? ?gen|brigadier|brig\b|commodore|air commodore|group captain|amiral|"
-    r"vice-amiral|contre-amiral|général|letnan kolonel|kapten)",
+    r"vice-amiral|contre-amiral|général|letnan kolonel|kapten|"
+    # Full Indonesian and Malay forms and the lower field ranks of a delegation's members.
+    r"brigadir jenderal|mayor jenderal|letnan jenderal|laksamana (?:madya|muda|pertama)|"
+    r"marsekal (?:madya|muda|pertama)|mayor jeneral|mejar jeneral|leftenan jeneral|brigedier jeneral|"
+    r"first admiral|lieutenant colonel|lt\.? ?col|lieutenant commander|wing commander|captain|capt\.|"
+    r"letkol|mayor|major)",
     re.IGNORECASE,
 )
 
@@ -396,7 +419,7 @@ def _name_after(doc: Document, i: int, limit: int, honorifics) -> tuple[int | No
     if i >= limit:
         return None, None
     gap = doc.text[tokens[i - 1].end : tokens[i].start]
-    if gap.replace(")", "").strip() not in ("", ",", ".", "'", "’", "',", "’,"):
+    if gap.replace(")", "").strip() not in ("", ",", ".", "'", "’", "',", "’,", ".,"):
         return None, None
     i = _skip_honorifics(doc, i, limit, honorifics)
     return _name_run(doc, i, limit)
@@ -418,6 +441,28 @@ def _rank_and_name_after(doc: Document, i: int, limit: int, honorifics) -> tuple
     return (office_end, first, last) if first is not None else None
 
 
+def _name_after_office(doc: Document, i: int, limit: int, honorifics) -> tuple[int, int, int] | None:
+    """(end of the office, name first, name last) when the title runs on over at most eight capitalised words and
+    connectives to a comma and a name of two words or more follows it; None otherwise."""
+    tokens = doc.tokens
+    if i >= limit or doc.text[tokens[i - 1].end : tokens[i].start] != " ":
+        return None
+    for j in range(i, min(limit, i + 8)):
+        token = tokens[j]
+        if not (token.is_capitalized or token.key in CONNECTIVES):
+            return None
+        if j > i and doc.text[tokens[j - 1].end : token.start] not in (" ", "-"):
+            return None
+        if gazetteer.title_matcher().match_at(doc, j, limit) and j > i:
+            return None  # "... dan Menteri X": the next official
+        if j + 1 < limit and doc.text[token.end : tokens[j + 1].start] == ", " and token.key not in CONNECTIVES:
+            first, last = _name_run(doc, _skip_honorifics(doc, j + 1, limit, honorifics), limit)
+            if first is not None and last - first >= 2:
+                return j + 1, first, last
+            return None
+    return None
+
+
 def _name_after_honorific(doc: Document, i: int, limit: int, honorifics) -> tuple[int | None, int | None]:
     titles = gazetteer.title_matcher()
     for j in range(i, limit):
@@ -437,8 +482,8 @@ def _name_after_honorific(doc: Document, i: int, limit: int, honorifics) -> tupl
 def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None]:
     """The capitalised words from token i that form a person's name, if they do."""
     tokens, words = doc.tokens, gazetteer.title_words()
-    first, j = i, i
-    while j < limit and j - first < 6:
+    first, j, particles = i, i, 0
+    while j < limit and j - first - particles < 6:
         token = tokens[j]
         if j > first:
             gap = doc.text[tokens[j - 1].end : token.start]
@@ -447,6 +492,7 @@ def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None
                 break
         if token.key in NAME_PARTICLES and j > first and j + 1 < limit and tokens[j + 1].is_capitalized:
             j += 1
+            particles += 1  # "Awang Haji Azmi bin Haji Ismail": particles do not make a name too long
             continue
         if j > first and doc.text[tokens[j - 1].end : token.start] == "-" and token.text.islower():
             j += 1  # "Shin Won-sik"
@@ -460,12 +506,20 @@ def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None
         j += 1
     if j == first:
         return None, None
+    if j < limit and doc.text[tokens[j - 1].end : tokens[j].start] == "-" and tokens[j].text.isupper():
+        return None, None  # "Yugoimport-SDPR", "Airbus-EADS": a company's name, not a person's
     name_tokens = tokens[first:j]
     if any(t.key in words for t in name_tokens if len(t.text) > 1 and t.key not in NAME_PARTICLES):
         return None, None  # an office or organisation ("Kabaranahan Kemhan"), not a person
-    if gazetteer.place_matcher().match_at(doc, first, j) or _is_country(doc, first, j):
+    if gazetteer.place_matcher().match_at(doc, first, j) or _is_country(doc, first, j) or _inside_place(doc, first):
         return None, None
     return first, j
+
+
+def _inside_place(doc: Document, i: int) -> bool:
+    """ "di Bandar Seri Begawan": the word is the end of a place's name that starts before it."""
+    places = gazetteer.place_matcher()
+    return any((m := places.match_at(doc, k)) and m.last > i for k in range(max(0, i - 3), i))
 
 
 def _country_starts(doc: Document, j: int, limit: int) -> bool:
