@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from relations.dashboard import Comparison
 from relations.freshness import bump_data_version, data_version
-from relations.models import Meeting
+from relations.models import Country, Meeting
 
-from .factories import make_country, make_meeting
+from .factories import make_country, make_meeting, make_sector
 from .test_admin import form_data
 
 
@@ -75,8 +75,50 @@ class FreshnessTests(TestCase):
         cache.clear()
         with self.assertNumQueries(15):
             self.client.get(url)
-        with self.assertNumQueries(3):  # the session, the user and the country
+        with self.assertNumQueries(2):  # the session and the user: the country comes with the cached page
             self.client.get(url)
+
+    def test_an_admin_edit_of_a_title_shows_in_both_cached_pages_at_once(self):
+        partner_url = reverse("relations:country-detail", args=["PE"])
+        for url in ("/", partner_url):
+            self.assertContains(self.client.get(url), "Talks in Lima")
+        url = reverse("admin:relations_meeting_change", args=[self.meeting.pk])
+        data = form_data(self.client.get(url))
+        data["title"] = "Talks in Cusco"
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, data)
+        for url in ("/", partner_url):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "Talks in Cusco")
+                self.assertNotContains(response, "Talks in Lima")
+
+    def test_a_renamed_country_shows_in_the_cached_partner_page_title(self):
+        url = reverse("relations:country-detail", args=["PE"])
+        self.assertContains(self.client.get(url), "<title>Peru ·")
+        with self.captureOnCommitCallbacks(execute=True):
+            peru = Country.objects.get(code="PE")
+            peru.name_en = "Republic of Peru"
+            peru.save()
+        self.assertContains(self.client.get(url), "<title>Republic of Peru ·")
+
+    def test_each_language_has_its_own_cached_page(self):
+        defence = make_sector(slug="defence", name_en="Defence", name_id="Pertahanan")
+        make_meeting(held_on=self.today, partners=("PE",), sectors=(defence,))
+        for url in ("/", reverse("relations:country-detail", args=["PE"])):
+            for _ in range(2):  # cold, then warm
+                with self.subTest(url=url):
+                    english = self.client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+                    self.assertContains(english, '<span class="chip">Defence</span>')
+                    self.assertNotContains(english, "Pertahanan")
+                    self.assertContains(self.client.get(url, HTTP_ACCEPT_LANGUAGE="id"), "Pertahanan")
+
+    def test_a_missing_country_is_not_cached_as_missing(self):
+        url = reverse("relations:country-detail", args=["CL"])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        with self.captureOnCommitCallbacks(execute=True):
+            make_country(code="CL", name_en="Chile")
+        self.assertContains(self.client.get(url), "No meeting with this country is recorded yet.")
 
     def test_generate_data_bumps_the_version(self):
         before = data_version()

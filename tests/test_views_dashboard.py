@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from unittest import mock
 
 from django.contrib.auth import get_user_model
@@ -24,6 +26,12 @@ from .factories import (
 )
 
 TODAY = timezone.localdate()
+
+
+def chart_data(response, json_id: str) -> dict:
+    """The figure a page hands to its chart script, as the browser reads it."""
+    found = re.search(rf'<script id="{json_id}" type="application/json">(.*?)</script>', response.content.decode())
+    return json.loads(found.group(1))
 
 
 def make_user():
@@ -126,6 +134,14 @@ class OverviewTests(TestCase):
         self.assertContains(response, "badge--overdue", count=1)
         self.assertContains(response, "badge--open", count=1)
 
+    def test_a_warm_overview_draws_the_figures_of_the_cold_one(self):
+        cold = self.client.get("/?months=12")
+        warm = self.client.get("/?months=12")
+        self.assertNotIn("map_figure", warm.context)  # nothing was computed
+        self.assertEqual(chart_data(warm, "monthly-data"), cold.context["monthly_figure"])
+        self.assertEqual(chart_data(warm, "map-data"), cold.context["map_figure"])
+        self.assertContains(warm, '<option value="12" selected>')
+
     def test_indonesian_page(self):
         response = self.client.get("/", HTTP_ACCEPT_LANGUAGE="id")
         self.assertContains(response, '<html lang="id">')
@@ -163,6 +179,15 @@ class CountryPagesTests(TestCase):
         self.assertEqual(sorted(urls), sorted(expected))
         sizes = {size for trace in figure["data"] for size in trace["marker"]["size"]}
         self.assertEqual(sizes, {24})  # best rank 2 on every meeting
+
+    def test_a_warm_partner_page_draws_the_figures_of_the_cold_one(self):
+        cold = self.client.get("/countries/PE/")
+        warm = self.client.get("/countries/PE/")
+        self.assertNotIn("timeline_figure", warm.context)  # nothing was computed
+        self.assertEqual(chart_data(warm, "timeline-data"), cold.context["timeline_figure"])
+        self.assertEqual(chart_data(warm, "sector-data"), cold.context["sector_figure"])
+        self.assertContains(warm, 'class="chart chart--timeline" data-figure="timeline-data"')
+        self.assertContains(warm, "<summary>Show the meetings as a table</summary>", html=True)
 
     def test_country_detail_lists_officials_on_both_sides(self):
         response = self.client.get("/countries/PE/")

@@ -7,9 +7,11 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -52,19 +54,27 @@ def _choice(request: HttpRequest, name: str, allowed, default):
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     months = _choice(request, "months", OVERVIEW_MONTHS, 24)
+    page = freshness.cached(("overview-page", today, months), lambda: _overview_page(today, months))
+    return render(request, "relations/overview.html", {**page, "months": months, "body": mark_safe(page["body"])})
+
+
+def _overview_page(today: dt.date, months: int) -> dict:
+    """The overview's figures and its rendered body: the costly part of the page, cached until the next write.
+
+    Besides the body, the small figures tests and templates may read (counts, top partners) come back as data.
+    """
     first_month = _months_back(today, months)
-    data = freshness.cached(("overview", today, months), lambda: _overview_data(first_month, today))
-    stack = charts.stack_by_sector(
-        data["sector_counts"], charts.month_range(first_month, today), other_label=_("Other sectors")
-    )
-    stack.add(_("No sector recorded"), charts.NONE_COLOUR, data["unsectored"])
-    partners = data["partners"]
+    sector_counts = dashboard.sector_counts_by_month(first_month, today)
+    periods = charts.month_range(first_month, today)
+    stack = charts.stack_by_sector(sector_counts, periods, other_label=_("Other sectors"))
+    stack.add(_("No sector recorded"), charts.NONE_COLOUR, dashboard.unsectored_counts_by_month(first_month, today))
+    partners = dashboard.partner_rows(today)
     map_rows = [charts.CountryCount(p.alpha3, p.name, p.meetings) for p in partners]
     context = {
         "today": today,
         "this_year": today.year,
         "last_year": today.year - 1,
-        "counts": data["counts"],
+        "counts": dashboard.overview_counts(today),
         "months": months,
         "month_choices": OVERVIEW_MONTHS,
         "stack": stack,
@@ -73,26 +83,17 @@ def overview(request: HttpRequest) -> HttpResponse:
         "partners": partners,
         "top_partners": partners[:10],
         "top_partner_peak": partners[0].meetings if partners else 0,
-        "commitment_summary": data["commitment_summary"],
-        "commitments_due": data["commitments_due"],
-        "commitments_overdue": data["commitments_overdue"],
-        "latest_meetings": data["latest_meetings"],
-        "home_country": settings.HOME_COUNTRY,
-    }
-    return render(request, "relations/overview.html", context)
-
-
-def _overview_data(first_month: dt.date, today: dt.date) -> dict:
-    """The overview's aggregates: the costly part of the page, cached until the next write."""
-    return {
-        "sector_counts": dashboard.sector_counts_by_month(first_month, today),
-        "unsectored": dashboard.unsectored_counts_by_month(first_month, today),
-        "partners": dashboard.partner_rows(today),
-        "counts": dashboard.overview_counts(today),
         "commitment_summary": dashboard.commitment_summary(today),
         "commitments_due": dashboard.commitments_coming_due(today),
         "commitments_overdue": dashboard.commitments_overdue(today),
         "latest_meetings": dashboard.latest_meetings(today),
+        "home_country": settings.HOME_COUNTRY,
+    }
+    return {
+        "counts": context["counts"],
+        "commitment_summary": context["commitment_summary"],
+        "top_partners": context["top_partners"],
+        "body": render_to_string("relations/_overview_body.html", context),
     }
 
 
@@ -119,19 +120,31 @@ def country_list(request: HttpRequest) -> HttpResponse:
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code.isascii() and code.isalpha() and code != code.upper():
         return redirect("relations:country-detail", code=code.upper(), permanent=True)
-    country = get_object_or_404(Country, code=code)
+    if len(code) != 2 or not code.isascii() or not code.isalnum():
+        raise Http404  # not a code any country could have; and no such key reaches the cache
     today = timezone.localdate()
-    data = freshness.cached(("country", country.code, today), lambda: _country_data(country.code, today))
-    summary = data["summary"]
-    meetings = data["meetings"]
+    # An unknown code raises Http404 inside and caches nothing; a known one is not even looked up when warm.
+    page = freshness.cached(("country-page", code, today), lambda: _country_page(code, today))
+    return render(request, "relations/country_detail.html", {**page, "body": mark_safe(page["body"])})
+
+
+def _country_page(code: str, today: dt.date) -> dict:
+    """The partner page's figures and its rendered body, cached until the next write.
+
+    The body is cached as HTML, not as model instances: a warm request then costs a cache read, not the unpickling,
+    drawing and rendering of hundreds of meetings. The title, the head's summary and the officials come back as data.
+    """
+    country = get_object_or_404(Country, code=code)
+    summary = dashboard.country_summary(code, today)
+    meetings = dashboard.country_meetings(code, limit=TIMELINE_LIMIT)
     # From the first meeting to this year, so that a quiet recent period shows as such.
     years = list(range(summary.first_contact.year, today.year + 1)) if summary.first_contact else []
-    stack = charts.stack_by_sector(data["sector_counts"], years, top=7, other_label=_("Other sectors"))
-    stack.add(_("No sector recorded"), charts.NONE_COLOUR, data["unsectored"])
+    stack = charts.stack_by_sector(dashboard.sector_counts_by_year(code), years, top=7, other_label=_("Other sectors"))
+    stack.add(_("No sector recorded"), charts.NONE_COLOUR, dashboard.unsectored_counts_by_year(code))
     points = [_timeline_point(m) for m in meetings]
     lanes = [capfirst(str(label)) for value, label in Meeting.Kind.choices if any(m.kind == value for m in meetings)]
-    commitments = data["commitments"]
-    articles = data["articles"]
+    commitments = dashboard.country_commitments(code, limit=LIST_LIMIT + 1)
+    articles = dashboard.country_articles(code, limit=LIST_LIMIT + 1)
     context = {
         "country": country,
         "today": today,
@@ -144,29 +157,21 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "sector_figure": figure_data(charts.stacked_bars(stack, y_title=_("Meetings"), monthly=False))
         if stack.series
         else None,
-        "their_officials": data["their_officials"],
-        "our_officials": data["our_officials"],
+        "their_officials": dashboard.officials_met(code, side=code),
+        "our_officials": dashboard.officials_met(code, side=settings.HOME_COUNTRY),
         "commitments": commitments[:LIST_LIMIT],
         "more_commitments": len(commitments) > LIST_LIMIT,
         "articles": articles[:LIST_LIMIT],
         "more_articles": len(articles) > LIST_LIMIT,
         "list_limit": LIST_LIMIT,
-        "is_home": country.code == settings.HOME_COUNTRY,
+        "is_home": code == settings.HOME_COUNTRY,
     }
-    return render(request, "relations/country_detail.html", context)
-
-
-def _country_data(code: str, today: dt.date) -> dict:
-    """The partner page's aggregates and lists, cached until the next write."""
     return {
-        "summary": dashboard.country_summary(code, today),
-        "meetings": dashboard.country_meetings(code, limit=TIMELINE_LIMIT),
-        "sector_counts": dashboard.sector_counts_by_year(code),
-        "unsectored": dashboard.unsectored_counts_by_year(code),
-        "their_officials": dashboard.officials_met(code, side=code),
-        "our_officials": dashboard.officials_met(code, side=settings.HOME_COUNTRY),
-        "commitments": dashboard.country_commitments(code, limit=LIST_LIMIT + 1),
-        "articles": dashboard.country_articles(code, limit=LIST_LIMIT + 1),
+        "title": country.name,
+        "summary": summary,
+        "their_officials": context["their_officials"],
+        "our_officials": context["our_officials"],
+        "body": render_to_string("relations/_country_body.html", context),
     }
 
 
