@@ -10,7 +10,9 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,6 +68,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+# An article's columns that may run to megabytes; lists and labels need only its title.
+ARTICLE_BULK_FIELDS = ["text", "proposal", "status_message"]
+
+
 class YearListFilter(admin.SimpleListFilter):
     """Years from the first to the last meeting, found by two index lookups rather than a scan of dates."""
 
@@ -86,12 +92,104 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MeetingCountryListFilter(admin.RelatedFieldListFilter):
-    """Only the countries that take part in some meeting, not all 249: one index probe per country."""
+class MeetingPartListFilter(admin.SimpleListFilter):
+    """Meetings with a `part_model` row pointing at the chosen object, tested by an EXISTS.
 
-    def field_choices(self, field, request, model_admin):
+    A join would list a meeting once per matching row, so Django would add a DISTINCT over every column of the page
+    and of its count. The join filter's parameter (`former_parameter_name`) is still read: older links keep working.
+    """
+
+    part_model: type[models.Model]
+    part_field: str
+    former_parameter_name: str
+
+    def __init__(self, request, params, model, model_admin):
+        if self.former_parameter_name in params:
+            params.setdefault(self.parameter_name, params.pop(self.former_parameter_name))
+        super().__init__(request, params, model, model_admin)
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            rows = self.part_model.objects.filter(meeting=OuterRef("pk"), **{self.part_field: self.value()})
+        except (ValueError, ValidationError) as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset.filter(Exists(rows))
+
+
+class MeetingCountryListFilter(MeetingPartListFilter):
+    """Offers only the countries that take part in some meeting, not all 249: one index probe per country."""
+
+    title = _("country")
+    parameter_name = "countries__country"
+    former_parameter_name = "countries__country__code__exact"
+    part_model = MeetingCountry
+    part_field = "country"
+
+    def lookups(self, request, model_admin):
         used = Country.objects.filter(Exists(MeetingCountry.objects.filter(country=OuterRef("pk"))))
         return [(country.pk, str(country)) for country in used]
+
+
+class MeetingSectorListFilter(MeetingPartListFilter):
+    title = _("sector")
+    parameter_name = "sectors__sector"
+    former_parameter_name = "sectors__sector__id__exact"
+    part_model = MeetingSector
+    part_field = "sector"
+
+    def lookups(self, request, model_admin):
+        return [(sector.pk, str(sector)) for sector in Sector.objects.all()]
+
+
+class RowAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its chosen row from the object its form already holds: no query per row."""
+
+    chosen: models.Model | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        key = None if chosen is None else str(getattr(chosen, self.field.target_field.attname))
+        if key is None or [str(v) for v in value] != [key]:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, key, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class RowAutocompleteForm(forms.ModelForm):
+    """Hands each autocomplete the related object its instance already has (from select_related), if it has it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, RowAutocompleteSelect):
+                model_field = self._meta.model._meta.get_field(name)
+                if model_field.is_cached(self.instance):
+                    widget.chosen = model_field.get_cached_value(self.instance)
+
+
+class RowAutocompleteInline:
+    """An inline whose rows come with their related objects and whose autocompletes query nothing for them.
+
+    `row_related` is what `select_related` fetches with the rows: every autocomplete field, and what the labels
+    of those objects name (a position names its official); `row_deferred`, the big columns they need not bring.
+    """
+
+    form = RowAutocompleteForm
+    row_related: list[str] = []
+    row_deferred: list[str] = []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.row_related).defer(*self.row_deferred)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # --- Countries ---------------------------------------------------------------------------------------------------
@@ -227,48 +325,63 @@ class MeetingCountryFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
-class MeetingCountryInline(admin.TabularInline):
+class MeetingCountryInline(RowAutocompleteInline, admin.TabularInline):
     model = MeetingCountry
     formset = MeetingCountryFormSet
     extra = 1
     autocomplete_fields = ["country"]
+    row_related = ["country"]
     verbose_name = _("country side")
     verbose_name_plural = _("countries: host and partners")
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(RowAutocompleteInline, admin.TabularInline):
     model = Participant
     extra = 1
     fields = ["official", "position", "side", "role", "title_as_written"]
     autocomplete_fields = ["official", "position", "side"]
+    row_related = ["official", "position__official", "side"]
 
 
-class MeetingSectorInline(admin.TabularInline):
+class MeetingSectorInline(RowAutocompleteInline, admin.TabularInline):
     model = MeetingSector
     extra = 1
     fields = ["sector", "evidence", "article"]
     autocomplete_fields = ["sector", "article"]
+    row_related = ["sector", "article"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    row_deferred = [f"article__{name}" for name in ARTICLE_BULK_FIELDS]
 
 
-class CommitmentInline(admin.StackedInline):
+class CommitmentInline(RowAutocompleteInline, admin.StackedInline):
     model = Commitment
     fk_name = "meeting"
     extra = 0
     fields = ["kind", "description", "evidence", ("due_on", "due_precision"), "status", "fulfilled_by"]
     autocomplete_fields = ["fulfilled_by"]
+    row_related = ["fulfilled_by"]
 
 
-class SourceArticleInline(admin.TabularInline):
+class SourceArticleInline(RowAutocompleteInline, admin.TabularInline):
     model = Article.meetings.through
     extra = 1
     autocomplete_fields = ["article"]
+    row_related = ["article"]
+    row_deferred = [f"article__{name}" for name in ARTICLE_BULK_FIELDS]
     verbose_name = _("source article")
     verbose_name_plural = _("source articles")
     classes = ["source-articles"]
 
     class Media:
         css = {"all": ["relations/admin.css"]}
+
+
+class MeetingChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # One query for the sides of every meeting on the page, not one per row (the change form has its inline).
+        sides = MeetingCountry.objects.select_related("country")
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.prefetch_related(Prefetch("countries", queryset=sides))
 
 
 @admin.register(Meeting)
@@ -279,8 +392,8 @@ class MeetingAdmin(HistoryAdmin):
         "status",
         "kind",
         YearListFilter,
-        ("countries__country", MeetingCountryListFilter),
-        ("sectors__sector", admin.RelatedFieldListFilter),
+        MeetingCountryListFilter,
+        MeetingSectorListFilter,
     ]
     search_fields = ["title", "place", "summary"]
     # Walks meeting_date_desc_idx (-held_on, -id); "-id" also makes the order total, so Django adds nothing.
@@ -295,10 +408,8 @@ class MeetingAdmin(HistoryAdmin):
     inlines = [MeetingCountryInline, ParticipantInline, MeetingSectorInline, CommitmentInline, SourceArticleInline]
     object_history_template = "admin/relations/meeting/object_history.html"
 
-    def get_queryset(self, request):
-        # One query for the sides of every meeting on the page, not one per row.
-        sides = MeetingCountry.objects.select_related("country")
-        return super().get_queryset(request).prefetch_related(Prefetch("countries", queryset=sides))
+    def get_changelist(self, request, **kwargs):
+        return MeetingChangeList
 
     def history_view(self, request, object_id, extra_context=None):
         # Sides, participants, sectors and commitments keep their own history; the meeting's page shows it too.
@@ -387,7 +498,7 @@ class ArticleForm(forms.ModelForm):
 class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # A list row needs the title, not a text that may run to megabytes.
-        return super().get_queryset(request, exclude_parameters).defer("text", "proposal", "status_message")
+        return super().get_queryset(request, exclude_parameters).defer(*ARTICLE_BULK_FIELDS)
 
 
 @admin.register(Article)

@@ -553,6 +553,133 @@ class MeetingChangelistCostTests(TestCase):
         self.assertNotIn("Sort", page.explain())  # PostgreSQL's
 
 
+class MeetingListFilterTests(TestCase):
+    """Filtering the meetings list by a country or a sector tests an EXISTS: no join, so no DISTINCT."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_staff(username="editor", group="Editor")
+        cls.defence = make_sector(slug="defence", name_en="Defence")
+        cls.trade = make_sector(slug="trade", name_en="Trade")
+        make_country(code="CL", name_en="Chile")
+        # One meeting with two partners and two sectors: a join on sides and sectors would list it four times.
+        cls.both = make_meeting(title="Peru and Chile", partners=("PE", "CL"), sectors=(cls.defence, cls.trade))
+        cls.peru = make_meeting(title="Peru alone", partners=("PE",), sectors=(cls.trade,))
+        cls.japan = make_meeting(title="Japan", partners=("JP",), sectors=(cls.defence,))
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def listed(self, query: str) -> tuple[list[str], list[str]]:
+        """The titles listed for `query`, and every SQL statement the page ran."""
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(admin_url(Meeting, "changelist") + query)
+        self.assertEqual(response.status_code, 200)
+        return sorted(m.title for m in response.context["cl"].result_list), [q["sql"] for q in queries]
+
+    def test_by_country_lists_each_meeting_of_the_country_once_without_distinct(self):
+        titles, statements = self.listed("?countries__country=PE")
+
+        self.assertEqual(titles, ["Peru alone", "Peru and Chile"])
+        self.assertFalse([sql for sql in statements if "DISTINCT" in sql.upper()])
+
+    def test_by_country_with_the_former_parameter_lists_the_same_meetings(self):
+        titles, statements = self.listed("?countries__country__code__exact=PE")
+
+        self.assertEqual(titles, ["Peru alone", "Peru and Chile"])
+        self.assertFalse([sql for sql in statements if "DISTINCT" in sql.upper()])
+
+    def test_by_country_and_kind_and_sector(self):
+        titles, statements = self.listed(f"?countries__country=PE&sectors__sector={self.defence.pk}")
+
+        self.assertEqual(titles, ["Peru and Chile"])
+        self.assertFalse([sql for sql in statements if "DISTINCT" in sql.upper()])
+
+    def test_by_sector_lists_each_meeting_of_the_sector_once_without_distinct(self):
+        for query in [f"?sectors__sector={self.defence.pk}", f"?sectors__sector__id__exact={self.defence.pk}"]:
+            with self.subTest(query=query):
+                titles, statements = self.listed(query)
+
+                self.assertEqual(titles, ["Japan", "Peru and Chile"])
+                self.assertFalse([sql for sql in statements if "DISTINCT" in sql.upper()])
+
+    def test_a_sector_that_is_not_a_number_gives_the_admins_wrong_filter_page(self):
+        response = self.client.get(admin_url(Meeting, "changelist") + "?sectors__sector=defence")
+
+        self.assertRedirects(response, admin_url(Meeting, "changelist") + "?e=1", fetch_redirect_response=False)
+
+    def test_the_chosen_country_is_shown_as_selected(self):
+        response = self.client.get(admin_url(Meeting, "changelist") + "?countries__country=CL")
+
+        spec = next(s for s in response.context["cl"].filter_specs if s.title == "country")
+        chosen = [c["display"] for c in spec.choices(response.context["cl"]) if c["selected"]]
+        self.assertEqual(chosen, ["Chile"])
+
+
+class MeetingChangeFormCostTests(TestCase):
+    """A meeting's change form costs the same queries whatever the number of rows in its inlines."""
+
+    # Measured once: session, user, the meeting, its sides, participants, sectors, commitments, source articles,
+    # the venue's label; permissions are cached on the user after the first page.
+    QUERIES = 9
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = User.objects.create_superuser("editor", password="not-used")
+        cls.few = cls.make_documented_meeting(rows=1, title="Few rows")
+        cls.many = cls.make_documented_meeting(rows=5, title="Many rows")
+
+    @staticmethod
+    def make_documented_meeting(*, rows: int, title: str) -> Meeting:
+        codes = ["PE", "CL", "JP", "AU", "IN"][:rows]
+        meeting = make_meeting(title=title, partners=tuple(codes), venue_country=make_country(code="SG"))
+        for n, code in enumerate(codes):
+            official = make_official(full_name=f"{title} official {n}", country=make_country(code=code))
+            position = make_position(official=official, title_en=f"Minister {n}")
+            make_participant(meeting=meeting, official=official, position=position)
+            sector = make_sector(slug=f"{title[:4].lower()}-{n}", name_en=f"{title} sector {n}")
+            article = make_article(title=f"{title} article {n}", text=f"{title}: report {n}.")
+            MeetingSector.objects.create(meeting=meeting, sector=sector, evidence="Said so.", article=article)
+            article.meetings.add(meeting)
+            kept = make_meeting(title=f"Kept {n}", host=None, partners=())
+            make_commitment(meeting=meeting, description=f"Promise {n}", status="fulfilled", fulfilled_by=kept)
+        return meeting
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+        self.client.get(admin_url(Meeting, "change", self.few.pk))  # warms the content type cache
+
+    def test_same_number_of_queries_for_one_and_five_rows_per_inline(self):
+        for meeting, rows in [(self.few, 1), (self.many, 5)]:
+            with self.subTest(rows=rows), self.assertNumQueries(self.QUERIES):
+                response = self.client.get(admin_url(Meeting, "change", meeting.pk))
+            # Every inline holds `rows` rows; the sides, one more: the host.
+            shown = {
+                inline.formset.prefix: inline.formset.initial_form_count()
+                for inline in response.context["inline_admin_formsets"]
+            }
+            self.assertEqual(set(shown.values()), {rows, rows + 1})
+
+    def test_every_chosen_row_is_named_in_its_autocomplete(self):
+        response = self.client.get(admin_url(Meeting, "change", self.many.pk))
+
+        for n in range(5):
+            with self.subTest(row=n):
+                self.assertContains(response, f">Many rows official {n}</option>")
+                self.assertContains(response, f">Minister {n}, Many rows official {n}</option>")
+                self.assertContains(response, f">Many rows sector {n}</option>")
+                self.assertContains(response, f">Many rows article {n}</option>", count=2)
+                self.assertContains(response, f">2024-10-04 Kept {n}</option>")
+
+    def test_the_rows_articles_leave_their_full_text_in_the_database(self):
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(admin_url(Meeting, "change", self.many.pk))
+
+        article_reads = [q["sql"] for q in queries if '"relations_article"' in q["sql"]]
+        self.assertTrue(article_reads)
+        self.assertFalse([sql for sql in article_reads if '"relations_article"."text"' in sql])
+
+
 class LargeListWordingTests(TestCase):
     """Past the cap, the lists say "more than" (or, from PostgreSQL's estimate, "about") rather than a wrong total."""
 
