@@ -482,3 +482,31 @@ class WelcomedTests(SimpleTestCase):
         self.assertEqual(extract_article(text, language="en")["meetings"], [])
         text = "Menlu Budi Santoso menyambut baik kerja sama dengan Chile dan Peru, Rabu (5/2/2025)."
         self.assertEqual(extract_article(text)["meetings"], [])
+
+
+class LeadDateTests(SimpleTestCase):
+    def test_an_undated_call_takes_the_full_date_of_the_lead(self):
+        text = (
+            "A Japanese destroyer, JS Kirisame, reached Surabaya on 12 May 2025 for a three-day stay.\n"
+            "On arrival, its captain, Commander Kenji Sato, called on the Commander of the Indonesian Navy's Second "
+            "Fleet, Rear Admiral Budi Hartono, at the fleet headquarters."
+        )
+        [meeting] = extract_article(text)["meetings"]
+        self.assertEqual(
+            (meeting["date"], meeting["host_country"], meeting["partner_countries"]), ("2025-05-12", "ID", ["JP"])
+        )
+
+
+class NextDayMeetingTests(SimpleTestCase):
+    def test_a_call_on_the_next_day_of_a_visit_is_a_meeting_of_its_own(self):
+        text = (
+            "Hanoi - Wakil Menteri Pertahanan RI Budi Santoso melakukan kunjungan kerja ke Vietnam pada 5-6 Mei 2025.\n"
+            "Pada Senin (5/5), Wamenhan bertemu Menteri Pertahanan Vietnam, Jenderal Nguyen Van Minh, di Hanoi.\n"
+            "Keesokan harinya, Selasa (6/5), Wamenhan menerima kunjungan Kepala Staf Umum Tentara Rakyat Vietnam, "
+            "Letnan Jenderal Tran Quoc Anh, di kediaman Duta Besar RI."
+        )
+        meetings = extract_article(text, published=dt.date(2025, 5, 7))["meetings"]
+        self.assertEqual(
+            [(m["date"], [o["name"] for o in m["officials"]]) for m in meetings],
+            [("2025-05-05", ["Budi Santoso", "Nguyen Van Minh"]), ("2025-05-06", ["Budi Santoso", "Tran Quoc Anh"])],
+        )

@@ -71,3 +71,15 @@ class DayRangeTests(SimpleTestCase):
         self.assertEqual(resolved("Sidang digelar pada 3-4 Februari 2025."), ["2025-02-03"])
         self.assertEqual(resolved("Sidang digelar pada 11 hingga 13 Maret 2025."), ["2025-03-11"])
         self.assertEqual(resolved("The talks ran from 3 to 5 February 2025."), ["2025-02-03"])
+
+
+class DatelineDayMonthTests(SimpleTestCase):
+    def test_day_and_month_in_brackets_after_the_city_of_a_dateline(self):
+        self.assertEqual(resolved("Surabaya (21/5) - Kasal menerima tamu.", dt.date(2025, 5, 22)), ["2025-05-21"])
+        self.assertEqual(
+            resolved("Medan (3/2) (ANTARA) - Pangdam bertemu Konjen.", dt.date(2025, 2, 3)), ["2025-02-03"]
+        )
+
+    def test_day_and_month_in_brackets_elsewhere_is_no_date(self):
+        self.assertEqual(resolved("Timnas unggul (2/1) - lawan tertinggal.", dt.date(2025, 5, 22)), [])
+        self.assertEqual(resolved("Ia mencetak (3/4) dari semua gol.", dt.date(2025, 5, 22)), [])

@@ -43,11 +43,14 @@ DATE_RE = re.compile(
         (?:,?\s*(?P<y3>\d{{4}})\b)?
   | \b(?P<m4>{_MO})\b\.?\s+(?P<y4>\d{{4}})\b
   | \b(?P<d5>\d{{1,2}})/(?P<m5>\d{{1,2}})/(?P<y5>\d{{4}})\b
+  | (?<=\()\s*(?P<d9>\d{{1,2}})\s*/\s*(?P<m9>\d{{1,2}})\s*(?=\)\s*(?:\([A-Za-z .]+\)\s*)?[-–—:])
   | \b(?P<wd6>{_WD})\b
   | \b(?P<rel>{_REL})\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# The city of a dateline: up to three capitalised words ("Bandar Seri Begawan (5/3) -").
+DATELINE_PLACE_RE = re.compile(r"\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}\s*(?:\([A-Za-z .]+\)\s*)?\(\s*")
 DATELINE_END_RE = re.compile(r"\s*(?:\([A-Za-z .]+\)\s*)?[-–—:|]")
 YEAR_RE = re.compile(r"(?<![\d/.,])(?:19[5-9]\d|20[0-4]\d)(?![\d/])")
 
@@ -130,10 +133,15 @@ def find_dates(text: str) -> list[DateMention]:
             mention.day, mention.month = int(g["d7"] or g["d8"]), MONTHS[(g["m7"] or g["m8"]).lower()]
         elif g["d5"]:
             mention.day, mention.month, mention.year = int(g["d5"]), int(g["m5"]), int(g["y5"])
+        elif g["d9"]:
+            mention.day, mention.month = int(g["d9"]), int(g["m9"])
         if mention.month is not None and not 1 <= mention.month <= 12:
             continue
         line_start = text.rfind("\n", 0, m.start()) + 1
-        mention.dateline = m.start() - line_start < 40 and bool(DATELINE_END_RE.match(text, m.end()))
+        after = text.index(")", m.end()) + 1 if g["d9"] else m.end()
+        mention.dateline = m.start() - line_start < 40 and bool(DATELINE_END_RE.match(text, after))
+        if g["d9"] and not (mention.dateline and DATELINE_PLACE_RE.fullmatch(text, line_start, m.start())):
+            continue  # a bare "(13/2)" is a date only in a dateline: "Jakarta (13/2) - ..."
         found.append(mention)
     return found
 

@@ -63,6 +63,9 @@ NEXT_DAY_RE = re.compile(
     r"\b(keesokan harinya|keesokan hari|esok harinya|sehari kemudian|the next day|the following day|a day later)\b",
     re.IGNORECASE,
 )
+LATER_DAY_RE = re.compile(
+    r"\b(pada hari kedua|hari kedua|hari berikutnya|on the second day|on day two|on its second day)\b", re.I
+)
 SAME_DAY_RE = re.compile(r"\b(hari yang sama|same day|usai|setelah|kemudian|afterwards|later that day)\b", re.I)
 VENUE_RE = re.compile(
     r"\b(?:di|in|at)\s+((?:(?:the|ruang|gedung|kantor)\s+)?[A-Z][\w'’.-]*(?:(?:,\s*|\s+(?:of|the|dan|and)\s+|\s+)"
@@ -243,7 +246,9 @@ def split_further_meetings(doc: Document, drafts: list[MeetingDraft], people: li
                 continue  # the sentence tells of another country's meeting ("usai menerima Dubes X, juga menerima Y")
             text = doc.sentences[index].text
             also = ALSO_MET_RE.search(text)
-            if not (also or (main_held and is_planned(text))):
+            # "Keesokan harinya, Wamenhan menerima ...", "On the second day": a visit's next call is its own meeting.
+            later_day = NEXT_DAY_RE.search(text) or LATER_DAY_RE.search(text)
+            if not (also or later_day or (main_held and is_planned(text))):
                 continue
             here = [
                 p
@@ -326,6 +331,11 @@ def date_meeting(
                 break
         if chosen:
             break
+    if chosen is None:
+        # "The frigate arrived on 4 March ... On the day of arrival, its captain called on ...": an undated report
+        # takes the full date the lead gave before it.
+        lead = [i for i in sorted(set(draft.segment)) if i <= draft.anchors[0]]
+        chosen = next((m for i in lead for m in by_sentence.get(i, []) if m.day is not None and not m.dateline), None)
     main = doc.sentences[doc.sentence_at(chosen.start).index] if chosen else doc.sentences[draft.anchors[0]]
     draft.status = "planned" if is_planned(main.text) else "held"
     if chosen is None:
