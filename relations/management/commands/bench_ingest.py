@@ -1,0 +1,159 @@
+"""Ingestion throughput: extraction on one core, then N articles through Celery workers (docs/performance.md)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from relations import ingest_bench as bench
+
+
+class Command(BaseCommand):
+    help = (
+        "Extraction rate on one core over the held-out test articles, then N distinct articles submitted as "
+        "`ingest` submits them and extracted by Celery workers started here: wall time, articles/s, failures."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=3000, help="Articles sent through Celery (default 3000).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="Celery worker processes started, `celery -A config worker --concurrency 1` each (default 2).",
+        )
+        parser.add_argument(
+            "--concurrency", type=int, default=1, help="Pool processes per worker (default 1: one task at a time)."
+        )
+        parser.add_argument(
+            "--extract-seconds", type=float, default=10.0, help="How long to time extraction alone (default 10)."
+        )
+        parser.add_argument("--skip-extraction", action="store_true", help="Only the run through Celery.")
+        parser.add_argument("--skip-celery", action="store_true", help="Only extraction alone; writes nothing.")
+        parser.add_argument(
+            "--timeout", type=float, default=900.0, help="Give up waiting for the workers after this (default 900 s)."
+        )
+        parser.add_argument(
+            "--backlog",
+            action="store_true",
+            help="Submit every article while the workers are paused, then time the workers alone draining the queue "
+            "(default: the workers consume while articles are submitted, as with `ingest`).",
+        )
+        parser.add_argument("--cleanup", action="store_true", help="Delete the articles this run created.")
+        parser.add_argument("--seed", type=int, default=0, help="Which articles are stitched together (default 0).")
+        parser.add_argument("--json", metavar="PATH", help="Also write the figures as a JSON object to PATH.")
+
+    def handle(self, *args, **options):
+        for name, least in (("articles", 1), ("workers", 1), ("concurrency", 1), ("extract_seconds", 0.1)):
+            if options[name] < least:
+                raise CommandError(f"--{name.replace('_', '-')} must be at least {least:g}.")
+        if options["skip_extraction"] and options["skip_celery"]:
+            raise CommandError("--skip-extraction and --skip-celery leave nothing to measure.")
+        try:
+            figures = self.measure(**options)
+        except bench.IngestBenchError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(table(figures))
+        if options["json"]:
+            with open(options["json"], "w", encoding="utf-8") as out:
+                out.write(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+            self.stdout.write(f"Wrote {options['json']}")
+
+    def measure(self, *, articles, workers, concurrency, extract_seconds, skip_extraction, skip_celery, **options):
+        samples = bench.load_corpus()
+        figures: dict = {
+            "corpus_articles": len(samples),
+            "database": f"{connection.vendor} {connection.settings_dict['NAME']}",
+        }
+        if not skip_celery:
+            # Before the long extraction timing: a missing broker or database should not wait for it.
+            bench.database_url()
+            bench.check_broker()
+            run = bench.run_id()
+            to_send = list(bench.bench_articles(samples, articles, run=run, seed=options["seed"]))
+        if not skip_extraction:
+            self.stderr.write(
+                f"extraction alone: {len(samples)} held-out articles, round after round, {extract_seconds:g} s"
+            )
+            rate = bench.extraction_rate(samples, seconds=extract_seconds)
+            figures.update(
+                extraction_articles=rate.articles,
+                extraction_per_s=round(rate.per_s, 1),
+                extraction_per_cpu_s=round(rate.per_cpu_s, 1),
+            )
+        if not skip_celery:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Writes {articles:,} articles to {figures['database']}"
+                    + ("; --cleanup deletes them afterwards." if options["cleanup"] else " (--cleanup deletes them).")
+                )
+            )
+            result = bench.ingest_through_celery(
+                to_send,
+                workers=workers,
+                concurrency=concurrency,
+                run=run,
+                timeout=options["timeout"],
+                backlog=options["backlog"],
+                say=self.stderr.write,
+            )
+            figures.update(
+                run=run,
+                articles=result.articles,
+                workers=workers,
+                concurrency=concurrency,
+                backlog=options["backlog"],
+                submit_s=round(result.submit_s, 2),
+                wall_s=None if result.wall_s is None else round(result.wall_s, 2),
+                articles_per_s=None if result.per_s is None else round(result.per_s, 1),
+                processed=result.processed,
+                failures=result.failures,
+                timed_out=result.timed_out,
+                outcomes={str(k): v for k, v in result.outcomes.items()},
+                statuses={str(k): v for k, v in result.statuses.items()},
+                meets_target=result.meets_target,
+            )
+            if options["cleanup"]:
+                figures["deleted"] = bench.cleanup(result.article_ids)
+        return figures
+
+
+def table(figures: dict) -> str:
+    def value(key: str, unit: str = "") -> str:
+        v = figures.get(key)
+        return "—" if v is None else f"{v:,}{unit}" if isinstance(v, int) else f"{v:,.1f}{unit}"
+
+    rows = []
+    if "extraction_per_s" in figures:
+        rows += [
+            ("extraction, articles/s (one core)", value("extraction_per_s"), f">= {bench.TARGET_EXTRACTION_PER_S:g}"),
+            ("extraction, articles per CPU-second", value("extraction_per_cpu_s"), ""),
+        ]
+    if "articles" in figures:
+        per_s = bench.TARGET_ARTICLES / bench.TARGET_SECONDS
+        rows += [
+            (
+                f"through Celery: articles ({figures['workers']} x {figures['concurrency']})",
+                value("articles"),
+                f"{bench.TARGET_ARTICLES:,}",
+            ),
+            ("  submission (intake + queue) s", value("submit_s"), ""),
+            (
+                "  wall time s (queue drain only)" if figures["backlog"] else "  wall time s (intake to last done)",
+                value("wall_s"),
+                f"<= {bench.TARGET_SECONDS:g}",
+            ),
+            ("  articles/s", value("articles_per_s"), f">= {per_s:g}"),
+            ("  processed", value("processed"), ""),
+            ("  failures", value("failures"), "0"),
+        ]
+    lines = [f"| {'measure':<40} | {'measured':>10} | {'target':>8} |", f"|{'-' * 42}|{'-' * 11}:|{'-' * 9}:|"]
+    lines += [f"| {name:<40} | {measured:>10} | {target:>8} |" for name, measured, target in rows]
+    notes = [f"corpus: {figures['corpus_articles']} held-out articles; {figures['database']}"]
+    if figures.get("timed_out"):
+        notes.append("The workers did not finish before --timeout: wall time unknown.")
+    if "statuses" in figures:
+        notes.append(f"intake: {figures['outcomes']}; final statuses: {figures['statuses']}")
+    if "deleted" in figures:
+        notes.append(f"cleanup: {figures['deleted']:,} rows deleted")
+    return "\n".join(lines + notes)
