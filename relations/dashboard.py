@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.urls import reverse
 
@@ -162,14 +162,16 @@ class PartnerRow:
 def partner_rows(today: dt.date) -> list[PartnerRow]:
     """Every partner country: meetings, last contact, this year's and last year's counts; most active first."""
     this, last = _spans(today)
+    # A country is on a meeting once (meeting_country_once), so counting side rows counts meetings: no DISTINCT,
+    # which would sort every side row.
     rows = (
         partner_sides()
         .values("country_id", "country__alpha3", "country__name_en", "country__name_id")
         .annotate(
-            n=Count("meeting", distinct=True),
+            n=Count("id"),
             last_contact=Max("held_on", filter=Q(held_on__lte=today)),
-            this=Count("meeting", distinct=True, filter=Q(held_on__range=this)),
-            last=Count("meeting", distinct=True, filter=Q(held_on__range=last)),
+            this=Count("id", filter=Q(held_on__range=this)),
+            last=Count("id", filter=Q(held_on__range=last)),
         )
         .order_by("-n", "country_id")
     )
@@ -195,7 +197,7 @@ def partner_trends(first_year: int, last_year: int) -> dict[str, list[tuple[str,
         .filter(held_on__year__gte=first_year, held_on__year__lte=last_year)
         .annotate(year=ExtractYear("held_on"))
         .values("country_id", "year")
-        .annotate(n=Count("meeting", distinct=True))
+        .annotate(n=Count("id"))  # one side row per meeting and country
         .order_by()
     )
     for r in rows:
@@ -269,18 +271,26 @@ def country_summary(code: str, today: dt.date) -> CountrySummary:
 
 
 def country_meetings(code: str, limit: int) -> list[Meeting]:
-    """The country's latest meetings (at most `limit`), with sides, sectors, participants and the best seniority."""
+    """The country's latest meetings (at most `limit`), with sides, sectors, participants and the best seniority.
+
+    The latest ids come from the (country, date) index of the side rows, so the query reads `limit` rows whatever
+    the partner's history; the best seniority (`best_rank`) is taken from the prefetched participants.
+    """
+    latest = MeetingCountry.objects.filter(country_id=code).order_by("-held_on", "-meeting_id")
     participants = Participant.objects.select_related("official", "position", "side").order_by("role", "id")
-    return list(
-        Meeting.objects.involving(code)
-        .annotate(best_rank=Min("participants__position__rank"))
+    meetings = list(
+        Meeting.objects.filter(pk__in=latest.values("meeting_id")[:limit])
         .prefetch_related(
             _sides_prefetch(),
             Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector", "sector__parent")),
             Prefetch("participants", queryset=participants),
         )
-        .order_by("-held_on", "-id")[:limit]
+        .order_by("-held_on", "-id")
     )
+    for meeting in meetings:
+        ranks = [p.position.rank for p in meeting.participants.all() if p.position is not None]
+        meeting.best_rank = min(ranks, default=None)
+    return meetings
 
 
 def sector_counts_by_year(code: str) -> list[charts.PeriodCount]:
@@ -299,7 +309,7 @@ def unsectored_counts_by_year(code: str) -> dict[int, int]:
     rows = (
         Meeting.objects.involving(code)
         .exclude(status=Meeting.Status.CANCELLED)
-        .filter(sectors__isnull=True)
+        .filter(~Exists(MeetingSector.objects.filter(meeting=OuterRef("pk"))))
         .annotate(year=ExtractYear("held_on"))
         .values("year")
         .annotate(n=Count("id"))
@@ -309,26 +319,29 @@ def unsectored_counts_by_year(code: str) -> dict[int, int]:
 
 
 def officials_met(code: str, side: str, limit: int = 8) -> list[dict]:
-    """The officials of `side` who met most often in meetings with country `code`, with their latest title."""
-    latest = Position.objects.filter(official=OuterRef("official_id")).order_by(
-        F("started_on").desc(nulls_last=True), "-id"
-    )
-    rows = (
+    """The officials of `side` who met most often in meetings with country `code`, with their latest title.
+
+    Two queries: count per official and keep the top `limit`, then the titles of those few only (a title looked up
+    per participant row before grouping cost a subquery per row).
+    """
+    # A participant is on a meeting once and the country once, so counting rows counts meetings.
+    rows = list(
         Participant.objects.filter(NOT_CANCELLED, side_id=side, meeting__countries__country_id=code)
         .values("official_id", "official__full_name")
-        .annotate(
-            n=Count("meeting", distinct=True),
-            last_met=Max("meeting__held_on"),
-            title_en=Subquery(latest.values("title_en")[:1]),
-            title_id=Subquery(latest.values("title_id")[:1]),
-        )
+        .annotate(n=Count("id"), last_met=Max("meeting__held_on"))
         .order_by("-n", "official__full_name")[:limit]
     )
+    titles: dict[int, str] = {}
+    positions = Position.objects.filter(official_id__in=[r["official_id"] for r in rows]).order_by(
+        "official_id", F("started_on").desc(nulls_last=True), "-id"
+    )
+    for position in positions.only("official_id", "title_en", "title_id"):
+        titles.setdefault(position.official_id, localized(position.title_en, position.title_id))
     return [
         {
             "pk": r["official_id"],
             "name": r["official__full_name"],
-            "title": localized(r["title_en"] or "", r["title_id"] or ""),
+            "title": titles.get(r["official_id"], ""),
             "meetings": r["n"],
             "last_met": r["last_met"],
         }

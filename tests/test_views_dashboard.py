@@ -195,6 +195,23 @@ class CountryPagesTests(TestCase):
         self.assertEqual(response.context["our_officials"][0]["meetings"], 3)
         self.assertEqual(len(response.context["their_officials"]), 3)
 
+    def test_officials_met_carry_their_latest_title_in_the_active_language(self):
+        minister = Official.objects.get(full_name="Our Minister")
+        minister.positions.update(started_on=dt.date(2020, 1, 1))
+        make_position(
+            official=minister, title_en="Coordinating Minister", title_id="Menteri Koordinator", started_on=TODAY
+        )
+        english = self.client.get("/countries/PE/").context["our_officials"][0]
+        indonesian = self.client.get("/countries/PE/", HTTP_ACCEPT_LANGUAGE="id").context["our_officials"][0]
+        self.assertEqual((english["title"], indonesian["title"]), ("Coordinating Minister", "Menteri Koordinator"))
+
+    def test_timeline_table_shows_each_meetings_best_seniority(self):
+        meeting = Meeting.objects.involving("PE").order_by("-held_on").first()
+        make_participant(meeting=meeting, official=make_official(country=make_country(code="PE")))  # no position
+        response = self.client.get("/countries/PE/")
+        markers = {size for trace in response.context["timeline_figure"]["data"] for size in trace["marker"]["size"]}
+        self.assertEqual(markers, {24})  # rank 2, the best on each meeting (rank 4 and no position also took part)
+
     def test_timeline_keeps_the_latest_meetings_and_says_so(self):
         with mock.patch("relations.views.dashboard.TIMELINE_LIMIT", 2):
             response = self.client.get("/countries/PE/")
@@ -274,7 +291,7 @@ class QueryCountTests(TestCase):
         self.assert_constant("/countries/", 4)
 
     def test_country_detail(self):
-        self.assert_constant("/countries/PE/", 15)
+        self.assert_constant("/countries/PE/", 17)
 
 
 @override_settings(HOME_COUNTRY="PE")
