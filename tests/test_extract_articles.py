@@ -510,3 +510,14 @@ class NextDayMeetingTests(SimpleTestCase):
             [(m["date"], [o["name"] for o in m["officials"]]) for m in meetings],
             [("2025-05-05", ["Budi Santoso", "Nguyen Van Minh"]), ("2025-05-06", ["Budi Santoso", "Tran Quoc Anh"])],
         )
+
+
+class ForumMembersTests(SimpleTestCase):
+    def test_a_forum_s_dialogue_partners_are_not_sides(self):
+        text = (
+            "SINGAPORE - Indonesia's Defence Minister Budi Santoso met his Vietnamese counterpart, General Nguyen Van "
+            "Minh, on the sidelines of a regional defence meeting on Friday. The forum brings together ten members and "
+            "dialogue partners such as India, Russia and New Zealand."
+        )
+        [meeting] = extract_article(text, published=dt.date(2025, 6, 1))["meetings"]
+        self.assertEqual(sorted([meeting["host_country"] or "", *meeting["partner_countries"]]), ["", "ID", "VN"])

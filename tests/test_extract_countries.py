@@ -41,3 +41,36 @@ class SidesTests(SimpleTestCase):
 
     def test_venue_of_a_summit_is_not_a_side(self):
         self.assertEqual(self.sides("The minister, visiting Laos to attend the summit, met officials."), [])
+
+
+class PortfolioTests(SimpleTestCase):
+    def test_a_demonym_naming_a_portfolio_is_no_country(self):
+        text = "The Director for Chinese and Mongolian Affairs said the Kenyan envoy had arrived."
+        self.assertEqual(codes(text, "en"), ["KE"])
+
+    def test_a_demonym_before_other_words_stays_a_country(self):
+        self.assertEqual(codes("Chinese and Mongolian officials met Japanese envoys.", "en"), ["CN", "MN", "JP"])
+
+
+class DelegationAdjectiveTests(SimpleTestCase):
+    def test_an_adjective_a_few_words_before_delegation_makes_a_side(self):
+        text = "A Czech defence industry delegation held talks with officials in Jakarta on Monday."
+        doc = Document(text)
+        self.assertEqual(list(sides_in_sentence(doc, doc.sentences[0], find_countries(doc, "en"))), ["CZ"])
+
+    def test_an_adjective_before_other_nouns_is_no_side(self):
+        text = "The minister discussed Czech defence industry exports with officials in Jakarta on Monday."
+        doc = Document(text)
+        self.assertEqual(list(sides_in_sentence(doc, doc.sentences[0], find_countries(doc, "en"))), [])
+
+
+class DatelineTests(SimpleTestCase):
+    def test_a_city_state_dateline_is_not_paired_with_the_first_country(self):
+        text = "SINGAPORE - Indonesia's foreign minister met his Chilean counterpart on Friday."
+        doc = Document(text)
+        self.assertEqual(sorted(sides_in_sentence(doc, doc.sentences[0], find_countries(doc, "en"))), ["CL"])
+
+    def test_a_spaced_dash_inside_a_sentence_still_pairs(self):
+        text = "The talks strengthened Singapore - Indonesia defence ties."
+        doc = Document(text)
+        self.assertEqual(sorted(sides_in_sentence(doc, doc.sentences[0], find_countries(doc, "en"))), ["ID", "SG"])

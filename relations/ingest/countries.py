@@ -37,8 +37,15 @@ DELEGATION_RE = re.compile(r"\b(delegasi|delegation)\b", re.IGNORECASE)
 TO_ATTEND_RE = re.compile(r"^\W*(?:\w+\W+){0,2}(to attend|untuk menghadiri|guna menghadiri|for the)\b", re.IGNORECASE)
 
 
+# "Director General for American and European Affairs", "Bureau of African Affairs": a portfolio, not a country.
+PORTFOLIO_AFTER_RE = re.compile(r"(?:\s*(?:,|and|&)\s*[A-Z][\w-]*)*\s+(?:Affairs|Studies)\b")
+
+
 def find_countries(doc: Document, language: str) -> list[Match]:
-    return gazetteer.country_matcher(language).find_all(doc)
+    found = gazetteer.country_matcher(language).find_all(doc)
+    return [
+        m for m in found if not (m.value.kind == "demonym" and PORTFOLIO_AFTER_RE.match(doc.text, m.end, m.end + 80))
+    ]
 
 
 def find_places(doc: Document) -> list[Match]:
@@ -81,6 +88,7 @@ def sides_in_sentence(doc: Document, sentence: Sentence, mentions: list[Match]) 
             "embassy",
         )
         party = party or (bool(set(before) & WITH) and _met_with(doc, sentence, mention))
+        party = party or _leads_a_delegation(doc, sentence, mention)
         party = party or is_visit_destination(doc, mention)
         if not party:
             clause_start = max(doc.text.rfind(",", sentence.start, mention.start), sentence.start)
@@ -91,13 +99,40 @@ def sides_in_sentence(doc: Document, sentence: Sentence, mentions: list[Match]) 
             if other is None or other.value.code == code:
                 continue
             left, right = (other, mention) if other.start < mention.start else (mention, other)
-            if PAIR_GAP_RE.fullmatch(doc.text[left.end : right.start]) and not (
-                before and before[-1] in TOPIC_BEFORE and left is mention
+            if (
+                PAIR_GAP_RE.fullmatch(doc.text[left.end : right.start])
+                and not (before and before[-1] in TOPIC_BEFORE and left is mention)
+                and not _dateline_dash(doc, left, right)
             ):
                 party = True
         if party:
             sides.setdefault(code, mention.start)
     return sides
+
+
+def _dateline_dash(doc: Document, left: Match, right: Match) -> bool:
+    """ "SINGAPORE - Indonesia's minister ...": a city-state's dateline and the first word, not a pair."""
+    line_start = doc.text.rfind("\n", 0, left.start) + 1
+    return not doc.text[line_start : left.start].strip() and bool(
+        re.fullmatch(r"\s+[-–—]\s+", doc.text[left.end : right.start])
+    )
+
+
+PARTY_NOUNS = frozenset({"delegation", "delegations", "team", "contingent", "side", "embassy", "mission"})
+
+
+def _leads_a_delegation(doc: Document, sentence: Sentence, mention: Match) -> bool:
+    """ "a Polish defence industry delegation", "the Japanese naval team": an adjective of the country and a few
+    words later the group it sends."""
+    if mention.value.kind != "demonym":
+        return False
+    tokens = doc.tokens
+    for k in range(mention.last, min(mention.last + 4, sentence.last_token)):
+        if doc.text[tokens[k - 1].end : tokens[k].start] not in (" ", "-"):
+            return False
+        if tokens[k].key in PARTY_NOUNS:
+            return True
+    return False
 
 
 def _met_with(doc: Document, sentence: Sentence, mention: Match) -> bool:

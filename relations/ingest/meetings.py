@@ -30,7 +30,11 @@ MEETING_VERB_RE = re.compile(
 )
 # Formats that report a meeting when the sentence names its sides ("Indonesia and India held the Defence Policy
 # Dialogue"), but not alone ("will attend the Shangri-La Dialogue in Singapore" is a forum, not a meeting).
-FORMAT_WORD_RE = re.compile(r"\b(dialogue|dialog|consultations|konsultasi|retreat)\b", re.IGNORECASE)
+# "dialogue partners", "mitra dialog": members of a forum, not a meeting.
+FORMAT_WORD_RE = re.compile(
+    r"(?<!mitra )\b(dialogue|dialog|consultations|konsultasi|retreat)\b(?!\s+(?:partners?|countries|states))",
+    re.IGNORECASE,
+)
 RECEIVING_RE = re.compile(
     r"\b(menerima|menyambut(?! baik)|menjamu|received|receives|hosted|hosts|welcomed (?=\w+ [A-Z]))", re.I
 )
