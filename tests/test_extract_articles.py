@@ -521,3 +521,14 @@ class ForumMembersTests(SimpleTestCase):
         )
         [meeting] = extract_article(text, published=dt.date(2025, 6, 1))["meetings"]
         self.assertEqual(sorted([meeting["host_country"] or "", *meeting["partner_countries"]]), ["", "ID", "VN"])
+
+
+class PassiveReceptionTests(SimpleTestCase):
+    def test_who_is_named_after_received_by_is_on_the_host_side(self):
+        text = (
+            "Jakarta - Brazil's Army Commander, General Paulo Ramos, visited the Indonesian Army headquarters on "
+            "Tuesday. He was received by the Commander of the Army Doctrine Centre, Major General Bayu Wijaya."
+        )
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
+        sides = {o["name"]: o["country"] for o in meeting["officials"]}
+        self.assertEqual((meeting["host_country"], sides), ("ID", {"Paulo Ramos": "BR", "Bayu Wijaya": "ID"}))

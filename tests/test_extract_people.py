@@ -271,3 +271,37 @@ class MalayAndFieldRankTests(SimpleTestCase):
     def test_commanding_officer_of_a_ship(self):
         text = "The frigate's commanding officer, Captain Rafael Cruz, called on the fleet commander."
         self.assertEqual([name for name, _, _ in people(text, "en")], ["Rafael Cruz"])
+
+
+class DelegationMemberTests(SimpleTestCase):
+    def test_untitled_members_of_a_delegation_take_its_country(self):
+        text = "Delegasi Norwegia juga beranggotakan Ingrid Solberg dan Lars Haugen dari Kementerian Pertahanan."
+        self.assertEqual(
+            people(text), [("Ingrid Solberg", "NO", "accompanying"), ("Lars Haugen", "NO", "accompanying")]
+        )
+
+    def test_member_from_a_named_ministry_of_a_country(self):
+        text = "The delegation also included Pia Virtanen from the Finnish Ministry of Defence."
+        self.assertEqual(people(text, "en"), [("Pia Virtanen", "FI", "accompanying")])
+
+    def test_a_ranked_member_takes_the_delegation_s_country(self):
+        text = "The Kenyan delegation, which included Major General Peter Otieno, toured the school."
+        self.assertEqual(people(text, "en"), [("Peter Otieno", "KE", "principal")])
+
+    def test_included_without_a_delegation_is_no_member_list(self):
+        text = "The agenda included Maritime Security and Cyber Defence."
+        self.assertEqual(people(text, "en"), [])
+
+
+class OrganisationBeforeRankTests(SimpleTestCase):
+    def test_possessive_inside_an_organisation_before_a_rank_and_name(self):
+        text = "The Director of Kenya's National Defence College, Major General Peter Otieno, spoke first."
+        self.assertEqual(people(text, "en"), [("Peter Otieno", "KE", "principal")])
+
+    def test_common_name_words_that_also_occur_in_titles(self):
+        text = "Kasal menerima Komandan Pusdiklat, Laksamana Pertama Bayu Putra Wijaya."
+        self.assertEqual([name for name, _, _ in people(text)], ["Bayu Putra Wijaya"])
+
+    def test_a_ministry_s_fields_listed_with_commas_then_the_country(self):
+        text = "Menlu bertemu Menteri Luar Negeri, Uni Eropa dan Kerja Sama Kerajaan Belanda, Pieter de Graaf."
+        self.assertEqual(people(text)[-1], ("Pieter de Graaf", "NL", "principal"))

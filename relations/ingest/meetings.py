@@ -38,6 +38,11 @@ FORMAT_WORD_RE = re.compile(
 RECEIVING_RE = re.compile(
     r"\b(menerima|menyambut(?! baik)|menjamu|received|receives|hosted|hosts|welcomed (?=\w+ [A-Z]))", re.I
 )
+PASSIVE_RECEIVING_RE = re.compile(
+    r"\b(?:(?:was|were|being|been) (?:received|welcomed|hosted|greeted)(?: \w+)? by|"
+    r"(?:diterima|disambut|dijamu)(?: \w+)? oleh)\b",
+    re.IGNORECASE,
+)
 CALLED_ON_RE = re.compile(
     r"\b(paid (?:a )?(?:courtesy )?(?:call|visit) (?:on|to)|called on|calls on|call on|"
     r"(?:melakukan |mengadakan )?kunjungan kehormatan (?:kepada|ke|terhadap)|berkunjung ke kantor|sowan ke)\b",
@@ -484,6 +489,10 @@ def _called_on_side(doc: Document, draft: MeetingDraft, index: int) -> str | Non
 def _receiving_side(doc: Document, draft: MeetingDraft, index: int) -> str | None:
     """The country of the official named before "menerima"/"received" in the sentence."""
     sentence = doc.sentences[index]
+    passive = PASSIVE_RECEIVING_RE.search(sentence.text)
+    if passive:
+        after = [p for p in draft.people if p.sentence == index and p.start > sentence.start + passive.start()]
+        return after[0].country if after else None
     verb = RECEIVING_RE.search(sentence.text)
     if not verb:
         return None
@@ -547,8 +556,12 @@ def settle_sides_of_people(doc: Document, draft: MeetingDraft, home: str) -> Non
         offset = person.start - sentence.start
         guess = None
         receiving = RECEIVING_RE.search(sentence.text)
+        passive = PASSIVE_RECEIVING_RE.search(sentence.text)
         met = OBJECT_RE.search(sentence.text)
-        if draft.host and receiving:
+        if draft.host and passive:
+            # "He was received by the Commander ...", "diterima oleh Menhan": who comes after receives.
+            guess = draft.host if offset > passive.start() else _other(draft)
+        elif draft.host and receiving:
             guess = draft.host if offset < receiving.start() else _other(draft)
         elif met:
             visited = VISITED_RE.search(sentence.text, 0, met.start())

@@ -42,6 +42,8 @@ ACCOMPANYING_RE = re.compile(
 MAIN_VERB_RE = re.compile(
     r"\b(menerima|bertemu|menyambut|melakukan|received|met|welcomed|hosted|held|called on)\b", re.IGNORECASE
 )
+# Words of titles ("Putra Mahkota", "Raja") that are also common in people's names ("Agung Setia Putra").
+NAME_AND_TITLE_WORDS = word_set("putra putri raja ratu")
 INITIAL_RE = re.compile(r"[A-Z]\.?")
 
 
@@ -250,6 +252,7 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         people.append(person)
         claimed_until = name_last or title_end
     people.extend(_ranked_without_title(doc, people))
+    people.extend(_delegation_members(doc, people, countries))
     people.sort(key=lambda p: p.start)
     _mark_accompanying(doc, people)
     _resolve_counterparts(people)
@@ -303,6 +306,69 @@ def _ranked_without_title(doc: Document, people: list[Person]) -> list[Person]:
         person.spans = [[person.start, person.end]]
         covered.append((person.start, person.end))
         found.append(person)
+    return found
+
+
+MEMBERS_RE = re.compile(
+    r"\b(?:beranggotakan|terdiri (?:atas|dari)|antara lain|included|including|comprised|comprising|consisted of|"
+    r"members? (?:were|was|are|is)|anggotanya)\s+",
+    re.IGNORECASE,
+)
+DELEGATION_WORD_RE = re.compile(r"\b(delegasi|rombongan|delegation|team|tim)\b", re.IGNORECASE)
+LIST_GAP_RE = re.compile(r"\s*(?:,\s*(?:dan\s+|and\s+|serta\s+)?|\s+(?:dan|and|serta)\s+)")
+
+
+def _delegation_members(doc: Document, people: list[Person], countries: list[Match]) -> list[Person]:
+    """ "Delegasi Estonia juga beranggotakan X dari Kementerian Luar Negeri Estonia", "the delegation included X and
+    Y": people named without a title as members of a delegation accompany it."""
+    covered = [(p.start, p.end) for p in people]
+    found = []
+    for cue in MEMBERS_RE.finditer(doc.text):
+        sentence = doc.sentence_at(cue.start())
+        delegation = DELEGATION_WORD_RE.search(doc.text, sentence.start, cue.start())
+        if not delegation:
+            continue
+        # "Delegasi UEA", "the Ghanaian delegation": the country named beside the delegation word sends it.
+        beside = [m for m in countries if abs(m.start - delegation.end()) < 25 or abs(delegation.start() - m.end) < 25]
+        sender = beside[0].value.code if beside else None
+        if sender:
+            for person in people:
+                if person.sentence == sentence.index and person.start >= cue.end() and person.country is None:
+                    person.country, person.country_explicit = sender, True
+        i = doc.token_index_at(cue.end())
+        while i < sentence.last_token:
+            first, last = _name_run(doc, i, sentence.last_token)
+            if first is None or last - first < 2 or any(a <= doc.tokens[first].start < b for a, b in covered):
+                break
+            start, end = doc.tokens[first].start, doc.tokens[last - 1].end
+            country = sender
+            origin = re.match(r"\s+(?:dari|from|of)\s+", doc.text[end : end + 8])
+            if origin:
+                # "X dari Kementerian Luar Negeri Estonia": the country that closes the organisation's name.
+                stop = doc.text.find(",", end, sentence.end)
+                stop = sentence.end if stop < 0 else stop
+                stated = [m for m in countries if end < m.start < stop and m.start - end < 80]
+                country = stated[0].value.code if stated else country
+            person = Person(
+                name=_clean_name(doc.text[start:end]),
+                title="",
+                title_en="",
+                rank=8,
+                country=country,
+                country_explicit=country is not None,
+                kind="title",
+                start=start,
+                end=end,
+                first_token=first,
+                sentence=sentence.index,
+                role="accompanying",
+            )
+            person.spans = [[start, end]]
+            found.append(person)
+            gap = LIST_GAP_RE.match(doc.text, end)
+            if not gap or gap.end() >= sentence.end:
+                break
+            i = doc.token_index_at(gap.end())
     return found
 
 
@@ -467,6 +533,8 @@ def _name_after_honorific(doc: Document, i: int, limit: int, honorifics) -> tupl
     titles = gazetteer.title_matcher()
     for j in range(i, limit):
         token = doc.tokens[j]
+        if token.key == "s" and j and doc.text[doc.tokens[j - 1].end : token.start] in ("'", "’"):
+            continue  # "Commandant of Ghana's Peacekeeping Centre, Brigadier X"
         if not (token.is_capitalized or token.key in CONNECTIVES):
             return None, None  # prose, not the rest of an organisation's name
         if titles.match_at(doc, j, limit):
@@ -509,7 +577,9 @@ def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None
     if j < limit and doc.text[tokens[j - 1].end : tokens[j].start] == "-" and tokens[j].text.isupper():
         return None, None  # "Yugoimport-SDPR", "Airbus-EADS": a company's name, not a person's
     name_tokens = tokens[first:j]
-    if any(t.key in words for t in name_tokens if len(t.text) > 1 and t.key not in NAME_PARTICLES):
+    if any(
+        t.key in words for t in name_tokens if len(t.text) > 1 and t.key not in NAME_PARTICLES | NAME_AND_TITLE_WORDS
+    ):
         return None, None  # an office or organisation ("Kabaranahan Kemhan"), not a person
     if gazetteer.place_matcher().match_at(doc, first, j) or _is_country(doc, first, j) or _inside_place(doc, first):
         return None, None
