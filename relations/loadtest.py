@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -219,6 +220,24 @@ class Gunicorn:
         return "\n".join(Path(self.log.name).read_text(errors="replace").splitlines()[-lines:])
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a process and its live children (gunicorn's workers); None off Linux."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0
+        for each in [pid, *map(int, children)]:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime: the 14th and 15th fields
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def get(url: str, cookie: str, timeout: float = 120) -> tuple[int, int]:
     """Status and body size of one request, without following redirects (wrk counts a 3xx as a success)."""
 
@@ -251,6 +270,16 @@ class LoadResult:
     bytes: int
     cold_ms: float
     report: WrkReport
+    # CPU time of gunicorn (master and workers) and of wrk during the measured run: what a request costs, whatever
+    # else the machine was doing.
+    server_cpu_s: float | None = None
+    wrk_cpu_s: float | None = None
+
+    @property
+    def server_cpu_ms_per_request(self) -> float | None:
+        if self.server_cpu_s is None or not self.report.requests:
+            return None
+        return self.server_cpu_s * 1000 / self.report.requests
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -260,6 +289,9 @@ class LoadResult:
             p90_ms=self.report.latency_ms.get("90"),
             p99_ms=self.report.latency_ms.get("99"),
             errors=self.report.errors,
+            server_cpu_ms_per_request=None
+            if self.server_cpu_ms_per_request is None
+            else round(self.server_cpu_ms_per_request, 2),
             target_requests_per_s=TARGET_RPS,
             target_p99_ms=TARGET_P99_MS,
             meets_targets=self.meets_targets,
@@ -308,7 +340,9 @@ def run(
             say(f"warm-up: {warmup} s of wrk")
             _wrk(wrk_command(url, cookie=cookie, connections=connections, duration=warmup, threads=2, wrk=wrk))
         say(f"measuring: {duration} s of wrk with {connections} connection(s)")
+        server_before, wrk_before = cpu_seconds(server.process.pid), children_cpu_seconds()
         output = _wrk(wrk_command(url, cookie=cookie, connections=connections, duration=duration, threads=2, wrk=wrk))
+        server_after, wrk_after = cpu_seconds(server.process.pid), children_cpu_seconds()
         report = parse_wrk(output)
     return LoadResult(
         page=page,
@@ -322,6 +356,8 @@ def run(
         bytes=size,
         cold_ms=round(cold_ms, 1),
         report=report,
+        server_cpu_s=None if None in (server_before, server_after) else round(server_after - server_before, 2),
+        wrk_cpu_s=round(wrk_after - wrk_before, 2),
     )
 
 
@@ -348,8 +384,16 @@ def table(result: LoadResult) -> str:
         ("socket errors", ", ".join(f"{k} {v}" for k, v in report.socket_errors.items()) or "0", "0"),
         ("non-2xx/3xx", f"{report.non_2xx_3xx:,}", "0"),
     ]
-    lines = [f"| {'measure':<16} | {'measured':>38} | {'target':>8} |", f"|{'-' * 18}|{'-' * 39}:|{'-' * 9}:|"]
-    lines += [f"| {name:<16} | {value:>38} | {target:>8} |" for name, value, target in rows]
+    per_request = result.server_cpu_ms_per_request
+    if per_request:
+        cores = os.cpu_count() or 1
+        rows += [
+            ("server CPU ms/req", f"{per_request:,.1f}", ""),
+            (f"CPU-bound, {cores} cores", f"{cores * 1000 / per_request:,.0f} requests/s", ""),
+            ("wrk CPU s", f"{result.wrk_cpu_s:,.1f} of {report.duration_s * cores:,.0f} core-s", ""),
+        ]
+    lines = [f"| {'measure':<20} | {'measured':>38} | {'target':>8} |", f"|{'-' * 22}|{'-' * 39}:|{'-' * 9}:|"]
+    lines += [f"| {name:<20} | {value:>38} | {target:>8} |" for name, value, target in rows]
     verdict = "meets" if result.meets_targets else "misses"
     lines.append(
         f"{result.page} {result.url} ({result.bytes / 1024:,.0f} KB, first request {result.cold_ms:,.0f} ms): "

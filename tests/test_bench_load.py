@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -175,3 +176,25 @@ class StaticFilesStateTests(SimpleTestCase):
             with override_settings(STATIC_ROOT=root, STATICFILES_DIRS=[sources]):
                 state = loadtest.static_files_state()
         self.assertIn("but 1 static file(s) changed since (e.g. app.css)", state)
+
+
+class CpuAccountingTests(SimpleTestCase):
+    def test_cpu_of_a_process_grows_with_its_work(self):
+        before = loadtest.cpu_seconds(os.getpid())
+        started = time.process_time()
+        while time.process_time() - started < 0.1:
+            pass
+        self.assertGreaterEqual(loadtest.cpu_seconds(os.getpid()) - before, 0.05)
+
+    def test_no_such_process(self):
+        self.assertIsNone(loadtest.cpu_seconds(2**22 + 1))  # above Linux's largest pid
+
+    def test_cost_per_request_and_the_cpu_bound_ceiling(self):
+        run = result(loadtest.parse_wrk(WRK_CLEAN))  # 4990 requests
+        run.server_cpu_s, run.wrk_cpu_s = 49.9, 3.0
+        self.assertEqual(run.server_cpu_ms_per_request, 10.0)
+        with mock.patch("relations.loadtest.os.cpu_count", return_value=2):
+            text = loadtest.table(run)
+        lines = text.splitlines()
+        self.assertIn(f"| {'server CPU ms/req':<20} | {'10.0':>38} | {'':>8} |", lines)
+        self.assertIn(f"| {'CPU-bound, 2 cores':<20} | {'200 requests/s':>38} | {'':>8} |", lines)
