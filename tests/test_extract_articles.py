@@ -532,3 +532,21 @@ class PassiveReceptionTests(SimpleTestCase):
         [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
         sides = {o["name"]: o["country"] for o in meeting["officials"]}
         self.assertEqual((meeting["host_country"], sides), ("ID", {"Paulo Ramos": "BR", "Bayu Wijaya": "ID"}))
+
+
+class CapitalCityTests(SimpleTestCase):
+    def test_a_foreign_capital_alone_names_the_other_side(self):
+        text = (
+            "Menteri Pertahanan Budi Santoso bertemu Menteri Pertahanan Andrei Popescu di Bukares, Senin (10/3), "
+            "untuk membahas kerja sama industri pertahanan."
+        )
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 11))["meetings"]
+        self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("RO", ["ID"]))
+
+    def test_an_english_dateline_city_and_venue(self):
+        text = (
+            "VILNIUS - Indonesian Defence Minister Budi Santoso held talks with Defence Minister Jonas Kazlauskas in "
+            "Vilnius on Monday on officer training."
+        )
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 11))["meetings"]
+        self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("LT", ["ID"]))
