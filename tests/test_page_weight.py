@@ -161,6 +161,8 @@ def test_overview_draws_its_charts_and_map_with_the_custom_bundle_and_hashed_out
 
     assert traces == bundled_traces()
     assert errors == []
+    # Everything comes from this server: the dashboard works with no internet access.
+    assert {url.split("/")[2] for url in requests if url.startswith("http")} == {production_site.split("/")[2]}
     assert [url for url in requests if "world_110m" in url] == [url for url in requests if HASHED_OUTLINES.search(url)]
     assert sum(bool(HASHED_OUTLINES.search(url)) for url in requests) == 1
 
