@@ -244,8 +244,8 @@ class ThirdCountryTests(SimpleTestCase):
         )
         meeting = extract_article(text, published=dt.date(2024, 2, 20))["meetings"][0]
         self.assertEqual(
-            (meeting["kind"], meeting["date"], sorted([meeting["host_country"], *meeting["partner_countries"]])),
-            ("phone_call", "2024-02-20", ["ID", "US"]),
+            (meeting["kind"], meeting["date"], meeting["host_country"], sorted(meeting["partner_countries"])),
+            ("phone_call", "2024-02-20", None, ["ID", "US"]),
         )
 
 
@@ -468,7 +468,7 @@ class LaterTripTests(SimpleTestCase):
             "Dalam pertemuan tersebut, kedua menlu membahas persiapan kunjungan Presiden Budi Santoso ke Lima."
         )
         meeting = extract_article(text)["meetings"][0]
-        self.assertEqual(meeting["host_country"], "ID")
+        self.assertEqual((meeting["host_country"], meeting["partner_countries"]), (None, ["ID", "PE"]))  # virtual
         roles = {o["name"]: o["role"] for o in meeting["officials"]}
         self.assertEqual(roles, {"Dewi Lestari": "principal", "Ana Torres": "principal", "Budi Santoso": "mentioned"})
 
@@ -550,3 +550,24 @@ class CapitalCityTests(SimpleTestCase):
         )
         [meeting] = extract_article(text, published=dt.date(2025, 3, 11))["meetings"]
         self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("LT", ["ID"]))
+
+
+class RemoteMeetingTests(SimpleTestCase):
+    def test_a_phone_call_has_no_host_and_lists_every_side(self):
+        text = (
+            "Jakarta - Foreign Minister Sari Dewi of Indonesia spoke by phone on Tuesday with Chile's Foreign "
+            "Minister, Ana Rojas, about trade."
+        )
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 12))["meetings"]
+        self.assertEqual(
+            (meeting["host_country"], sorted(meeting["partner_countries"]), meeting["place"]),
+            (None, ["CL", "ID"], None),
+        )
+
+    def test_a_video_conference_has_no_host_either(self):
+        text = (
+            "Jakarta, Selasa (11/3) - Menlu RI Sari Dewi melakukan pertemuan melalui konferensi video dengan Menlu "
+            "Cile, Ana Rojas, membahas perdagangan."
+        )
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 12))["meetings"]
+        self.assertEqual((meeting["host_country"], sorted(meeting["partner_countries"])), (None, ["CL", "ID"]))

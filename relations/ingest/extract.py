@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from django.conf import settings
 
@@ -19,6 +20,11 @@ from relations.ingest.text import Document
 __all__ = ["ExtractionError", "EmptyTextError", "NotTextError", "UnsupportedLanguageError", "extract_article"]
 
 MAX_CHARACTERS = 500_000
+REMOTE_RE = re.compile(
+    r"\b(video ?conference|videoconference|konferensi video|virtual|secara daring|daring|online|by (?:tele)?phone|"
+    r"melalui telepon|sambungan telepon|percakapan telepon)\b",
+    re.IGNORECASE,
+)
 
 
 def check_text(text: object) -> str:
@@ -112,13 +118,17 @@ def _meeting_document(doc, draft, cues, date_mentions, country_mentions, cued) -
     sector_hits = sectors.find_sectors(doc, segment)
     officials = people.merge_people(draft.people)
     date_value = draft.date_value
+    host, partners, place, place_span = draft.host, draft.partners, draft.place, draft.place_span
+    if (kind and kind.kind == "phone_call") or REMOTE_RE.search(doc.sentences[main].text):
+        # A call or a video conference has no receiving side and no venue: every side is a partner.
+        host, partners, place, place_span = None, list(dict.fromkeys(draft.sides)), None, None
     return {
         "date": date_value.isoformat() if date_value and draft.date_precision == "day" else None,
         "date_text": draft.date.text if draft.date else None,
         "status": draft.status,
-        "host_country": draft.host,
-        "partner_countries": draft.partners,
-        "place": draft.place,
+        "host_country": host,
+        "partner_countries": partners,
+        "place": place,
         "kind": kind.kind if kind else "bilateral_meeting",
         "officials": [o.as_dict() for o in officials if o.country in draft.sides or o.country is None],
         "sectors": sectors.summarize(doc, sector_hits),
@@ -126,7 +136,7 @@ def _meeting_document(doc, draft, cues, date_mentions, country_mentions, cued) -
         "commitments": commitments.find_commitments(doc, segment, date_mentions),
         "spans": {
             "date": [[draft.date.start, draft.date.end]] if draft.date else [],
-            "place": [draft.place_span] if draft.place_span else [],
+            "place": [place_span] if place_span else [],
             "kind": [[kind.start, kind.end]] if kind else [],
             "report": [[doc.sentences[i].start, doc.sentences[i].end] for i in draft.anchors],
         },
