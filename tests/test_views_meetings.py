@@ -4,7 +4,9 @@ import io
 from unittest import mock
 
 from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.test import SimpleTestCase, TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from relations.models import Meeting, MeetingSector
@@ -174,6 +176,14 @@ class MeetingListCappedCountTests(LoggedInTestCase):
         response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "page": "9"})
         self.assertContains(response, "There is no page 9; showing the first page.")
         self.assertContains(response, "Fisheries round 5")
+
+    def test_count_reads_at_most_cap_plus_one_rows_in_the_list_order(self):
+        # In the list's order the database walks the date index and stops early, as for the page itself.
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "start": "2024-01-02"})
+        (count,) = [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+        self.assertIn("LIMIT 4", count)
+        self.assertIn('ORDER BY "relations_meeting"."held_on" DESC', count)
 
     def test_under_the_cap_the_count_is_exact(self):
         response = self.client.get(reverse("relations:meeting-list"), {"q": "round 5"})
