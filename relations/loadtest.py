@@ -156,6 +156,11 @@ class Gunicorn:
     def __init__(self, *, workers: int, threads: int, worker_class: str, env: dict[str, str] | None = None) -> None:
         self.workers, self.threads, self.worker_class = workers, threads, worker_class
         self.env = {**os.environ, "DJANGO_DEBUG": "0", **(env or {})}
+        # Names the server's database sessions, so that their CPU time can be read (backends_cpu_seconds).
+        self.application_name = f"bench_load_{os.getpid()}"
+        url = self.env.get("DATABASE_URL", "")
+        if url.startswith(("postgres://", "postgresql://")) and "application_name=" not in url:
+            self.env["DATABASE_URL"] = f"{url}{'&' if '?' in url else '?'}application_name={self.application_name}"
         hosts = self.env.get("DJANGO_ALLOWED_HOSTS", "")
         if hosts and "127.0.0.1" not in hosts.split(","):
             self.env["DJANGO_ALLOWED_HOSTS"] = hosts + ",127.0.0.1"
@@ -220,17 +225,32 @@ class Gunicorn:
         return "\n".join(Path(self.log.name).read_text(errors="replace").splitlines()[-lines:])
 
 
-def cpu_seconds(pid: int) -> float | None:
+def cpu_seconds(pid: int, *, children: bool = True) -> float | None:
     """User and system CPU time of a process and its live children (gunicorn's workers); None off Linux."""
     try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids = [pid]
+        if children:
+            pids += map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
         total = 0
-        for each in [pid, *map(int, children)]:
+        for each in pids:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime: the 14th and 15th fields
     except (OSError, ValueError, IndexError):
         return None
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def backends_cpu_seconds(application_name: str) -> dict[int, float]:
+    """CPU time of each PostgreSQL backend serving `application_name`, when the server runs on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name])
+        pids = [pid for (pid,) in cursor.fetchall()]
+    times = {pid: cpu_seconds(pid, children=False) for pid in pids}
+    return {pid: t for pid, t in times.items() if t is not None}
 
 
 def children_cpu_seconds() -> float:
@@ -274,12 +294,19 @@ class LoadResult:
     # else the machine was doing.
     server_cpu_s: float | None = None
     wrk_cpu_s: float | None = None
+    database_cpu_s: float | None = None  # the server's PostgreSQL backends, when PostgreSQL runs on this machine
 
     @property
     def server_cpu_ms_per_request(self) -> float | None:
         if self.server_cpu_s is None or not self.report.requests:
             return None
         return self.server_cpu_s * 1000 / self.report.requests
+
+    @property
+    def database_cpu_ms_per_request(self) -> float | None:
+        if not self.database_cpu_s or not self.report.requests:
+            return None
+        return self.database_cpu_s * 1000 / self.report.requests
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -292,6 +319,9 @@ class LoadResult:
             server_cpu_ms_per_request=None
             if self.server_cpu_ms_per_request is None
             else round(self.server_cpu_ms_per_request, 2),
+            database_cpu_ms_per_request=None
+            if self.database_cpu_ms_per_request is None
+            else round(self.database_cpu_ms_per_request, 2),
             target_requests_per_s=TARGET_RPS,
             target_p99_ms=TARGET_P99_MS,
             meets_targets=self.meets_targets,
@@ -341,8 +371,10 @@ def run(
             _wrk(wrk_command(url, cookie=cookie, connections=connections, duration=warmup, threads=2, wrk=wrk))
         say(f"measuring: {duration} s of wrk with {connections} connection(s)")
         server_before, wrk_before = cpu_seconds(server.process.pid), children_cpu_seconds()
+        database_before = backends_cpu_seconds(server.application_name)
         output = _wrk(wrk_command(url, cookie=cookie, connections=connections, duration=duration, threads=2, wrk=wrk))
         server_after, wrk_after = cpu_seconds(server.process.pid), children_cpu_seconds()
+        database_after = backends_cpu_seconds(server.application_name)
         report = parse_wrk(output)
     return LoadResult(
         page=page,
@@ -358,6 +390,9 @@ def run(
         report=report,
         server_cpu_s=None if None in (server_before, server_after) else round(server_after - server_before, 2),
         wrk_cpu_s=round(wrk_after - wrk_before, 2),
+        database_cpu_s=round(sum(t - database_before.get(pid, 0.0) for pid, t in database_after.items()), 2)
+        if database_after
+        else None,
     )
 
 
@@ -384,11 +419,14 @@ def table(result: LoadResult) -> str:
         ("socket errors", ", ".join(f"{k} {v}" for k, v in report.socket_errors.items()) or "0", "0"),
         ("non-2xx/3xx", f"{report.non_2xx_3xx:,}", "0"),
     ]
-    per_request = result.server_cpu_ms_per_request
-    if per_request:
+    server = result.server_cpu_ms_per_request
+    if server:
+        database = result.database_cpu_ms_per_request
+        per_request = server + (database or 0)
         cores = os.cpu_count() or 1
         rows += [
-            ("server CPU ms/req", f"{per_request:,.1f}", ""),
+            ("server CPU ms/req", f"{server:,.1f}", ""),
+            ("database CPU ms/req", "—" if database is None else f"{database:,.1f}", ""),
             (f"CPU-bound, {cores} cores", f"{cores * 1000 / per_request:,.0f} requests/s", ""),
             ("wrk CPU s", f"{result.wrk_cpu_s:,.1f} of {report.duration_s * cores:,.0f} core-s", ""),
         ]

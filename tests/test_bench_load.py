@@ -198,3 +198,11 @@ class CpuAccountingTests(SimpleTestCase):
         lines = text.splitlines()
         self.assertIn(f"| {'server CPU ms/req':<20} | {'10.0':>38} | {'':>8} |", lines)
         self.assertIn(f"| {'CPU-bound, 2 cores':<20} | {'200 requests/s':>38} | {'':>8} |", lines)
+
+    def test_database_cpu_counts_in_the_ceiling(self):
+        run = result(loadtest.parse_wrk(WRK_CLEAN))
+        run.server_cpu_s, run.wrk_cpu_s, run.database_cpu_s = 49.9, 3.0, 49.9
+        with mock.patch("relations.loadtest.os.cpu_count", return_value=2):
+            lines = loadtest.table(run).splitlines()
+        self.assertIn(f"| {'database CPU ms/req':<20} | {'10.0':>38} | {'':>8} |", lines)
+        self.assertIn(f"| {'CPU-bound, 2 cores':<20} | {'100 requests/s':>38} | {'':>8} |", lines)
