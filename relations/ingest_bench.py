@@ -274,6 +274,13 @@ class Workers:
     def log_tail(self, lines: int = 30) -> str:
         return "\n".join(Path(self.log.name).read_text(errors="replace").splitlines()[-lines:])
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time so far of the workers and their pool processes (Linux), whatever else the machine runs."""
+        from relations.loadtest import cpu_seconds
+
+        each = [cpu_seconds(p.pid) for p in self.processes]
+        return None if None in each else sum(each)
+
 
 @dataclass
 class IngestRun:
@@ -287,6 +294,11 @@ class IngestRun:
     statuses: Counter = field(default_factory=Counter)  # the articles' final statuses
     timed_out: bool = False
     article_ids: list[int] = field(default_factory=list)
+    submit_cpu_s: float = 0.0  # this process, intake and sending
+    workers_cpu_s: float | None = None  # the worker processes, from the first submission to the end
+
+    def cpu_ms_per_article(self, seconds: float | None) -> float | None:
+        return None if seconds is None or not self.article_ids else seconds * 1000 / len(self.article_ids)
 
     @property
     def processed(self) -> int:
@@ -336,6 +348,7 @@ def ingest_through_celery(
         queue = app.conf.task_default_queue
         if backlog:
             app.control.cancel_consumer(queue, destination=pool.names, reply=True)
+        workers_cpu, submit_cpu = pool.cpu_seconds(), time.process_time()
         started = time.perf_counter()
         for article in articles:
             intake = intake_file(article.data, filename=article.filename)
@@ -345,6 +358,7 @@ def ingest_through_celery(
             result.article_ids.append(intake.article.pk)
             result.outcomes["queued" if send_extraction(intake.article.pk) else "pending"] += 1
         result.submit_s = time.perf_counter() - started
+        result.submit_cpu_s = time.process_time() - submit_cpu
         say(f"submitted {len(articles):,} in {result.submit_s:.1f} s; waiting for the workers")
         if backlog:
             started = time.perf_counter()
@@ -361,6 +375,9 @@ def ingest_through_celery(
         result.timed_out = bool(left)
         if not left:
             result.wall_s = time.perf_counter() - started
+        workers_cpu_after = pool.cpu_seconds()
+        if None not in (workers_cpu, workers_cpu_after):
+            result.workers_cpu_s = workers_cpu_after - workers_cpu
     statuses = Article.objects.filter(pk__in=ids).values_list("status").annotate(n=Count("pk")).order_by()
     result.statuses = Counter(dict(statuses))
     return result

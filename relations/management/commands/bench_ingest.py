@@ -106,6 +106,8 @@ class Command(BaseCommand):
                 submit_s=round(result.submit_s, 2),
                 wall_s=None if result.wall_s is None else round(result.wall_s, 2),
                 articles_per_s=None if result.per_s is None else round(result.per_s, 1),
+                submit_cpu_ms_per_article=_round(result.cpu_ms_per_article(result.submit_cpu_s)),
+                worker_cpu_ms_per_article=_round(result.cpu_ms_per_article(result.workers_cpu_s)),
                 processed=result.processed,
                 failures=result.failures,
                 timed_out=result.timed_out,
@@ -144,6 +146,8 @@ def table(figures: dict) -> str:
                 f"<= {bench.TARGET_SECONDS:g}",
             ),
             ("  articles/s", value("articles_per_s"), f">= {per_s:g}"),
+            ("  intake CPU ms/article (this process)", value("submit_cpu_ms_per_article"), ""),
+            ("  worker CPU ms/article", value("worker_cpu_ms_per_article"), ""),
             ("  processed", value("processed"), ""),
             ("  failures", value("failures"), "0"),
         ]
@@ -157,3 +161,7 @@ def table(figures: dict) -> str:
     if "deleted" in figures:
         notes.append(f"cleanup: {figures['deleted']:,} rows deleted")
     return "\n".join(lines + notes)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
