@@ -65,9 +65,10 @@ bench: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py bench $(BENCH_ARGS)
 
-# plotly.js is committed under static/vendor/plotly/; this refreshes it from the pinned plotly package.
-vendor-plotly: setup
-	cp $$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")') static/vendor/plotly/plotly.min.js
+# plotly.js is committed under static/vendor/plotly/: a bundle of only the trace types the charts use, at the
+# plotly.js version the Python package ships. This rebuilds it from the npm registry (see tools/plotly-bundle).
+vendor-plotly:
+	cd tools/plotly-bundle && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
