@@ -117,3 +117,20 @@ class WeaponProjectTests(SimpleTestCase):
 class PeaceMissionTests(SimpleTestCase):
     def test_un_missions_by_name_are_peacekeeping(self):
         self.assertEqual(slugs("They praised the Garuda soldiers serving with MONUSCO."), ["peacekeeping"])
+
+
+class TrainingContextTests(SimpleTestCase):
+    def test_malay_college_word_near_officers_is_military_training(self):
+        self.assertEqual(
+            slugs("Malaysia menawarkan tempat bagi perwira TNI di Maktab Turus Angkatan Tentera."),
+            ["military_education_training"],
+        )
+
+    def test_plural_services_and_pilots_with_an_exercise(self):
+        self.assertEqual(slugs("Both air forces plan a joint air exercise next year."), ["military_education_training"])
+        self.assertEqual(
+            slugs("Kedua pihak sepakat melanjutkan pertukaran penerbang."), ["military_education_training"]
+        )
+
+    def test_an_exchange_of_information_between_navies_is_not_training(self):
+        self.assertEqual(slugs("The navies agreed to speed up the exchange of information."), [])
