@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, ExtractYear, RowNumber, TruncMonth
 from django.urls import reverse
 
 from . import charts
@@ -318,35 +318,44 @@ def unsectored_counts_by_year(code: str) -> dict[int, int]:
     return {r["year"]: r["n"] for r in rows}
 
 
-def officials_met(code: str, side: str, limit: int = 8) -> list[dict]:
-    """The officials of `side` who met most often in meetings with country `code`, with their latest title.
+def officials_met(code: str, sides: tuple[str, ...], limit: int = 8) -> dict[str, list[dict]]:
+    """Per side in `sides`: its officials who met most often in meetings with country `code`, with their latest title.
 
-    Two queries: count per official and keep the top `limit`, then the titles of those few only (a title looked up
-    per participant row before grouping cost a subquery per row).
+    Two queries whatever the sides: one pass over the participants counts per side and official and keeps each
+    side's top `limit` (a window), then the titles of the officials kept are looked up (a title looked up per
+    participant row before grouping cost a subquery per row).
     """
     # A participant is on a meeting once and the country once, so counting rows counts meetings.
     rows = list(
-        Participant.objects.filter(NOT_CANCELLED, side_id=side, meeting__countries__country_id=code)
-        .values("official_id", "official__full_name")
+        Participant.objects.filter(NOT_CANCELLED, side_id__in=sides, meeting__countries__country_id=code)
+        .values("side_id", "official_id", "official__full_name")
         .annotate(n=Count("id"), last_met=Max("meeting__held_on"))
-        .order_by("-n", "official__full_name")[:limit]
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=F("side_id"), order_by=[F("n").desc(), F("official__full_name").asc()]
+            )
+        )
+        .filter(place__lte=limit)
+        .order_by("side_id", "place")
     )
     titles: dict[int, str] = {}
-    positions = Position.objects.filter(official_id__in=[r["official_id"] for r in rows]).order_by(
+    positions = Position.objects.filter(official_id__in={r["official_id"] for r in rows}).order_by(
         "official_id", F("started_on").desc(nulls_last=True), "-id"
     )
     for position in positions.only("official_id", "title_en", "title_id"):
         titles.setdefault(position.official_id, localized(position.title_en, position.title_id))
-    return [
-        {
-            "pk": r["official_id"],
-            "name": r["official__full_name"],
-            "title": titles.get(r["official_id"], ""),
-            "meetings": r["n"],
-            "last_met": r["last_met"],
-        }
-        for r in rows
-    ]
+    by_side: dict[str, list[dict]] = {side: [] for side in sides}
+    for r in rows:
+        by_side[r["side_id"]].append(
+            {
+                "pk": r["official_id"],
+                "name": r["official__full_name"],
+                "title": titles.get(r["official_id"], ""),
+                "meetings": r["n"],
+                "last_met": r["last_met"],
+            }
+        )
+    return by_side
 
 
 def country_commitments(code: str, limit: int) -> list[Commitment]:

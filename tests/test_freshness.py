@@ -73,7 +73,7 @@ class FreshnessTests(TestCase):
         url = reverse("relations:country-detail", args=["PE"])
         self.client.get(url)
         cache.clear()
-        with self.assertNumQueries(15):  # no participant, so no titles to look up
+        with self.assertNumQueries(14):  # no participant, so no titles to look up
             self.client.get(url)
         with self.assertNumQueries(2):  # the session and the user: the country comes with the cached page
             self.client.get(url)

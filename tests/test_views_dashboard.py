@@ -291,7 +291,7 @@ class QueryCountTests(TestCase):
         self.assert_constant("/countries/", 4)
 
     def test_country_detail(self):
-        self.assert_constant("/countries/PE/", 17)
+        self.assert_constant("/countries/PE/", 15)
 
 
 @override_settings(HOME_COUNTRY="PE")

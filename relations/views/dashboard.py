@@ -145,6 +145,7 @@ def _country_page(code: str, today: dt.date) -> dict:
     lanes = [capfirst(str(label)) for value, label in Meeting.Kind.choices if any(m.kind == value for m in meetings)]
     commitments = dashboard.country_commitments(code, limit=LIST_LIMIT + 1)
     articles = dashboard.country_articles(code, limit=LIST_LIMIT + 1)
+    officials = dashboard.officials_met(code, sides=(code, settings.HOME_COUNTRY))
     context = {
         "country": country,
         "today": today,
@@ -157,8 +158,8 @@ def _country_page(code: str, today: dt.date) -> dict:
         "sector_figure": figure_data(charts.stacked_bars(stack, y_title=_("Meetings"), monthly=False))
         if stack.series
         else None,
-        "their_officials": dashboard.officials_met(code, side=code),
-        "our_officials": dashboard.officials_met(code, side=settings.HOME_COUNTRY),
+        "their_officials": officials[code],
+        "our_officials": officials[settings.HOME_COUNTRY],
         "commitments": commitments[:LIST_LIMIT],
         "more_commitments": len(commitments) > LIST_LIMIT,
         "articles": articles[:LIST_LIMIT],
