@@ -220,9 +220,9 @@ class MeetingListQueryCountTests(LoggedInTestCase):
         )
 
     def test_export(self):
-        # session, user, meetings, sides, sectors, participants (one chunk of up to 500 meetings)
+        # session, user, meetings, then sides + participants + sectors in one query (per chunk of 500 meetings)
         self.assert_same_queries_for_10_and_200(
-            reverse("relations:meeting-export"), {}, 6, consume=lambda response: b"".join(response.streaming_content)
+            reverse("relations:meeting-export"), {}, 4, consume=lambda response: b"".join(response.streaming_content)
         )
 
     def test_sector_page(self):
@@ -316,6 +316,19 @@ class MeetingExportTests(LoggedInTestCase):
         make_meeting(title='=HYPERLINK("http://evil.example")', held_on=dt.date(2022, 1, 1), place="@SUM(1)")
         row = self.export({"end": "2022-12-31"})[1]
         self.assertEqual((row[5], row[10]), ('\'=HYPERLINK("http://evil.example")', "'@SUM(1)"))
+
+    def test_one_piece_of_the_stream_per_chunk_of_meetings_with_the_same_rows(self):
+        whole = self.export({})
+        with mock.patch("relations.views.meetings.EXPORT_CHUNK_SIZE", 1):
+            response = self.client.get(reverse("relations:meeting-export"))
+            pieces = [piece.decode("utf-8") for piece in response.streaming_content]
+        self.assertEqual(len(pieces), 2)  # the header rides with the first meeting
+        self.assertEqual(list(csv.reader(io.StringIO("".join(pieces).removeprefix("\ufeff")))), whole)
+
+    def test_no_match_is_the_header_alone(self):
+        rows = self.export({"start": "2099-01-01"})
+        self.assertEqual(rows, [rows[0]])
+        self.assertEqual(rows[0][0], "id")
 
     def test_attachment_name(self):
         response = self.client.get(reverse("relations:meeting-export"))
