@@ -235,6 +235,12 @@ class CountryPagesTests(TestCase):
         self.assertNotContains(response, "javascript:")
         self.assertContains(response, "Unsafe")
 
+    def test_an_article_on_two_meetings_with_the_country_is_listed_once(self):
+        article = make_article(title="Two meetings", url="https://example.org/two", text="Two meetings in one.")
+        article.meetings.add(*Meeting.objects.involving("PE")[:2])
+        response = self.client.get("/countries/PE/")
+        self.assertEqual([a.title for a in response.context["articles"]], ["Two meetings"])
+
     def test_lowercase_code_redirects(self):
         response = self.client.get("/countries/pe/")
         self.assertRedirects(response, "/countries/PE/", status_code=301)
