@@ -83,3 +83,31 @@ class DatelineDayMonthTests(SimpleTestCase):
     def test_day_and_month_in_brackets_elsewhere_is_no_date(self):
         self.assertEqual(resolved("Timnas unggul (2/1) - lawan tertinggal.", dt.date(2025, 5, 22)), [])
         self.assertEqual(resolved("Ia mencetak (3/4) dari semua gol.", dt.date(2025, 5, 22)), [])
+
+
+class WeekPhraseTests(SimpleTestCase):
+    def weekday(self, text: str, published: dt.date, future: bool = False) -> dt.date | None:
+        mentions = find_dates(text)
+        return resolve_weekday(mentions[0], mentions, published, published, future=future)
+
+    def test_weekday_of_last_week_counts_back_a_calendar_week(self):
+        # Published Friday 14 March 2025: "Kamis pekan lalu" is Thursday 6 March, "last Thursday" is 13 March.
+        self.assertEqual(
+            self.weekday("Menhan bertemu Dubes, Kamis pekan lalu.", dt.date(2025, 3, 14)), dt.date(2025, 3, 6)
+        )
+        self.assertEqual(self.weekday("They met last Thursday.", dt.date(2025, 3, 14)), dt.date(2025, 3, 13))
+
+    def test_weekday_of_next_week(self):
+        published = dt.date(2025, 3, 14)
+        self.assertEqual(self.weekday("They will meet on Monday next week.", published, True), dt.date(2025, 3, 17))
+        self.assertEqual(self.weekday("Keduanya akan bertemu Rabu pekan depan.", published, True), dt.date(2025, 3, 19))
+
+
+class NumericDateTests(SimpleTestCase):
+    def test_iso_dotted_and_dashed_dates(self):
+        self.assertEqual(resolved("The talks were held on 2025-03-04."), ["2025-03-04"])
+        self.assertEqual(resolved("Pertemuan digelar 04.03.2025 di Jakarta."), ["2025-03-04"])
+        self.assertEqual(resolved("Pertemuan digelar 4-3-2025 di Jakarta."), ["2025-03-04"])
+
+    def test_prices_and_version_numbers_are_no_dates(self):
+        self.assertEqual(resolved("Harga naik menjadi 12.500.000 rupiah pada versi 1.2.3."), [])

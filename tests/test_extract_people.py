@@ -305,3 +305,9 @@ class OrganisationBeforeRankTests(SimpleTestCase):
     def test_a_ministry_s_fields_listed_with_commas_then_the_country(self):
         text = "Menlu bertemu Menteri Luar Negeri, Uni Eropa dan Kerja Sama Kerajaan Belanda, Pieter de Graaf."
         self.assertEqual(people(text)[-1], ("Pieter de Graaf", "NL", "principal"))
+
+
+class SeniorRankTests(SimpleTestCase):
+    def test_senior_ranks_before_a_name(self):
+        text = "Ia menerima Wakil Menteri Pertahanan Nasional Vietnam Letnan Jenderal Senior Pham Van Tuan."
+        self.assertEqual(people(text), [("Pham Van Tuan", "VN", "principal")])

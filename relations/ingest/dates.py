@@ -42,9 +42,10 @@ DATE_RE = re.compile(
   | (?:(?P<wd3>{_WD})\s*,?\s*)?\b(?P<m3>{_MO})\b\.?\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*/)
         (?:,?\s*(?P<y3>\d{{4}})\b)?
   | \b(?P<m4>{_MO})\b\.?\s+(?P<y4>\d{{4}})\b
-  | \b(?P<d5>\d{{1,2}})/(?P<m5>\d{{1,2}})/(?P<y5>\d{{4}})\b
+  | \b(?P<d5>\d{{1,2}})(?P<sep>[/.-])(?P<m5>\d{{1,2}})(?P=sep)(?P<y5>\d{{4}})\b
+  | \b(?P<y10>20\d\d)-(?P<m10>[01]\d)-(?P<d10>[0-3]\d)\b
   | (?<=\()\s*(?P<d9>\d{{1,2}})\s*/\s*(?P<m9>\d{{1,2}})\s*(?=\)\s*(?:\([A-Za-z .]+\)\s*)?[-–—:])
-  | \b(?P<wd6>{_WD})\b
+  | \b(?P<wd6>{_WD})\b(?:\s+(?P<week>(?:pekan|minggu)\s+(?:lalu|depan|ini)|(?:of\s+)?(?:last|next|this)\s+week)\b)?
   | \b(?P<rel>{_REL})\b
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -65,9 +66,11 @@ class DateMention:
     year: int | None = None
     weekday: int | None = None
     relative: int | None = None
+    week: int = 0  # "Kamis pekan lalu": -1, "Monday next week": 1, "this week": 0
     resolved: dt.date | None = None
     precision: str | None = None  # day | month
     dateline: bool = False  # "Jakarta, Jan 3 -": when the story was filed, not when the meeting was
+    week_stated: bool = False
 
     @property
     def is_bare_weekday(self) -> bool:
@@ -119,6 +122,10 @@ def find_dates(text: str) -> list[DateMention]:
         mention = DateMention(m.start(), m.end(), m.group())
         if weekday_word:
             mention.weekday = WEEKDAYS[weekday_word.lower()]
+        if g["week"]:
+            week = g["week"].lower()
+            mention.week = -1 if ("lalu" in week or "last" in week) else 1 if ("depan" in week or "next" in week) else 0
+            mention.week_stated = True
         if g["rel"]:
             mention.relative = RELATIVE[g["rel"].lower()]
         if g["d1"]:
@@ -133,6 +140,8 @@ def find_dates(text: str) -> list[DateMention]:
             mention.day, mention.month = int(g["d7"] or g["d8"]), MONTHS[(g["m7"] or g["m8"]).lower()]
         elif g["d5"]:
             mention.day, mention.month, mention.year = int(g["d5"]), int(g["m5"]), int(g["y5"])
+        elif g["d10"]:
+            mention.day, mention.month, mention.year = int(g["d10"]), int(g["m10"]), int(g["y10"])
         elif g["d9"]:
             mention.day, mention.month = int(g["d9"]), int(g["m9"])
         if mention.month is not None and not 1 <= mention.month <= 12:
@@ -232,6 +241,10 @@ def resolve_weekday(
     future: bool,
 ) -> dt.date | None:
     """A bare weekday: counted from publication; without one, the full date in the text on that weekday."""
+    if published and mention.week_stated:
+        # "Kamis pekan lalu", "Monday next week": that weekday in the calendar week before, of or after publication.
+        monday = published - dt.timedelta(days=published.weekday())
+        return monday + dt.timedelta(days=7 * mention.week + mention.weekday)
     if published:
         delta = (published.weekday() - mention.weekday) % 7
         if future:
