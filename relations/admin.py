@@ -160,13 +160,15 @@ class RowAutocompleteSelect(AutocompleteSelect):
     chosen: models.Model | None = None
 
     def optgroups(self, name, value, attr=None):
-        chosen = self.chosen
-        key = None if chosen is None else str(getattr(chosen, self.field.target_field.attname))
-        if key is None or [str(v) for v in value] != [key]:
-            return super().optgroups(name, value, attr)
+        chosen = [str(v) for v in value if v not in self.choices.field.empty_values]
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
-        label = self.choices.field.label_from_instance(chosen)
-        options.append(self.create_option(name, key, label, True, len(options)))
+        if chosen:
+            row = self.chosen
+            if row is None or chosen != [str(getattr(row, self.field.target_field.attname))]:
+                return super().optgroups(name, value, attr)
+            label = self.choices.field.label_from_instance(row)
+            options.append(self.create_option(name, chosen[0], label, True, len(options)))
+        # A blank row (and the template row "Add another" copies) chooses nothing: no queryset to build.
         return [(None, options, 0)]
 
 
