@@ -134,3 +134,13 @@ class TrainingContextTests(SimpleTestCase):
 
     def test_an_exchange_of_information_between_navies_is_not_training(self):
         self.assertEqual(slugs("The navies agreed to speed up the exchange of information."), [])
+
+
+class CourtesyWordsTests(SimpleTestCase):
+    def test_audience_and_friendship_visits_are_courtesy_calls(self):
+        self.assertEqual(kind("Panglima TNI menerima audiensi Atase Pertahanan Jerman."), "courtesy_call")
+        self.assertEqual(kind("KSAL bersilaturahmi dengan Atase Laut Prancis di Mabesal."), "courtesy_call")
+
+    def test_dialogue_and_face_to_face_verbs_are_bilateral_meetings(self):
+        self.assertEqual(kind("Menlu berdialog dengan Menlu Cile di Jakarta."), "bilateral_meeting")
+        self.assertEqual(kind("The two ministers held discussions in Lima."), "bilateral_meeting")
