@@ -19,6 +19,7 @@ from . import charts
 from .models import (
     Article,
     Commitment,
+    Country,
     Meeting,
     MeetingCountry,
     MeetingSector,
@@ -162,11 +163,12 @@ class PartnerRow:
 def partner_rows(today: dt.date) -> list[PartnerRow]:
     """Every partner country: meetings, last contact, this year's and last year's counts; most active first."""
     this, last = _spans(today)
-    # A country is on a meeting once (meeting_country_once), so counting side rows counts meetings: no DISTINCT,
-    # which would sort every side row.
-    rows = (
+    # Grouped by the code alone (the names come from a second, small query): grouping by the names too made
+    # PostgreSQL sort every side row. A country is on a meeting once (meeting_country_once), so counting side rows
+    # counts meetings, with no DISTINCT.
+    rows = list(
         partner_sides()
-        .values("country_id", "country__alpha3", "country__name_en", "country__name_id")
+        .values("country_id")
         .annotate(
             n=Count("id"),
             last_contact=Max("held_on", filter=Q(held_on__lte=today)),
@@ -175,11 +177,13 @@ def partner_rows(today: dt.date) -> list[PartnerRow]:
         )
         .order_by("-n", "country_id")
     )
+    countries = Country.objects.filter(code__in=[r["country_id"] for r in rows]).only("alpha3", "name_en", "name_id")
+    by_code = {c.code: c for c in countries}
     return [
         PartnerRow(
             code=r["country_id"],
-            alpha3=r["country__alpha3"],
-            name=localized(r["country__name_en"], r["country__name_id"]),
+            alpha3=by_code[r["country_id"]].alpha3,
+            name=by_code[r["country_id"]].name,
             meetings=r["n"],
             last_contact=r["last_contact"],
             this_year=r["this"],

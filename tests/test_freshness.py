@@ -64,7 +64,7 @@ class FreshnessTests(TestCase):
     def test_a_second_overview_request_reads_the_figures_from_the_cache(self):
         self.client.get("/")  # warm the session
         cache.clear()
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(16):
             self.client.get("/")
         with self.assertNumQueries(2):  # the session and the user
             self.client.get("/")
