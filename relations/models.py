@@ -483,8 +483,10 @@ class MeetingCountry(BumpsDataVersion, models.Model):
         HOST = "host", _("host")
         PARTNER = "partner", _("partner")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="countries")
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="meeting_sides")
+    # No index of their own: `meeting_country_once` (meeting, country) and `meeting_country_date_idx` (country,
+    # held_on) lead with them.
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="countries", db_index=False)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="meeting_sides", db_index=False)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARTNER)
     held_on = models.DateField(editable=False, help_text="Copy of the meeting's date, for the country-date index.")
 
@@ -523,8 +525,10 @@ class Participant(BumpsDataVersion, models.Model):
         ACCOMPANYING = "accompanying", _("accompanying")
         MENTIONED = "mentioned", _("mentioned")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="participations")
+    # No index of their own: `participant_once_per_meeting` (meeting, official) and `participant_official_idx`
+    # (official, meeting) lead with them.
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants", db_index=False)
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="participations", db_index=False)
     position = models.ForeignKey(
         Position,
         on_delete=models.PROTECT,
@@ -569,8 +573,10 @@ class Participant(BumpsDataVersion, models.Model):
 class MeetingSector(BumpsDataVersion, models.Model):
     """A cooperation area a meeting discussed, with the sentence that says so and the article it is in."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sectors")
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="meeting_links")
+    # No index of their own: `meeting_sector_once` (meeting, sector) and `meeting_sector_sector_idx` (sector,
+    # meeting) lead with them.
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sectors", db_index=False)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="meeting_links", db_index=False)
     evidence = models.TextField(_("evidence"), blank=True, help_text=_("The sentence of the source that says so."))
     article = models.ForeignKey(
         "Article", on_delete=models.SET_NULL, null=True, blank=True, related_name="sector_evidence"

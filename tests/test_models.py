@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
 
 from relations.models import (
@@ -258,3 +258,43 @@ class CommitmentConstraintTests(ConstraintTestCase):
         commitment.full_clean()
         commitment.save()
         self.assertEqual(list(self.later.fulfilled_commitments.all()), [commitment])
+
+
+class LinkTableIndexTests(TestCase):
+    """The link tables' foreign keys are indexed only as the leading column of a composite (migration 0004)."""
+
+    def indexes(self, table: str) -> dict[str, tuple[list[str], bool]]:
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, table)
+        # Unique constraints are indexes too (SQLite lists them as constraints, not as indexes).
+        return {
+            name: (info["columns"], info["unique"])
+            for name, info in found.items()
+            if (info["index"] or info["unique"]) and not info["primary_key"]
+        }
+
+    def test_every_foreign_key_leads_exactly_one_index(self):
+        for table, expected in [
+            (
+                "relations_meetingcountry",
+                {"meeting_id": "meeting_country_once", "country_id": "meeting_country_date_idx"},
+            ),
+            (
+                "relations_participant",
+                {"meeting_id": "participant_once_per_meeting", "official_id": "participant_official_idx"},
+            ),
+            (
+                "relations_meetingsector",
+                {"meeting_id": "meeting_sector_once", "sector_id": "meeting_sector_sector_idx"},
+            ),
+        ]:
+            indexes = self.indexes(table)
+            for column, name in expected.items():
+                with self.subTest(table=table, column=column):
+                    leading = sorted(
+                        n for n, (columns, _) in indexes.items() if columns[:1] == [column] and n != "meeting_one_host"
+                    )
+                    self.assertEqual(leading, [name])
+
+    def test_partial_unique_index_of_the_host_is_kept(self):
+        self.assertEqual(self.indexes("relations_meetingcountry")["meeting_one_host"], (["meeting_id"], True))
