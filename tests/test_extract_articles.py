@@ -571,3 +571,15 @@ class RemoteMeetingTests(SimpleTestCase):
         )
         [meeting] = extract_article(text, published=dt.date(2025, 3, 12))["meetings"]
         self.assertEqual((meeting["host_country"], sorted(meeting["partner_countries"])), (None, ["CL", "ID"]))
+
+
+class TrackRecordTests(SimpleTestCase):
+    def test_agreements_signed_over_the_years_are_no_meeting(self):
+        text = "Indonesia and Chile have signed more than ten defence agreements since 2008, a report said on Monday."
+        self.assertEqual(extract_article(text, published=dt.date(2025, 3, 11))["meetings"], [])
+        text = "Indonesia dan Cile telah menandatangani belasan perjanjian pertahanan sejak tahun 2008, Senin (10/3)."
+        self.assertEqual(extract_article(text, published=dt.date(2025, 3, 11))["meetings"], [])
+
+    def test_a_first_meeting_since_a_year_is_still_a_meeting(self):
+        text = "Defence Minister Budi Santoso met his Chilean counterpart Ana Rojas in Santiago on Monday, their first talks since 2019."
+        self.assertEqual(len(extract_article(text, published=dt.date(2025, 3, 11))["meetings"]), 1)

@@ -38,6 +38,12 @@ FORMAT_WORD_RE = re.compile(
 RECEIVING_RE = re.compile(
     r"\b(menerima|menyambut(?! baik)|menjamu|received|receives|hosted|hosts|welcomed (?=\w+ [A-Z]))", re.I
 )
+# "have signed more than 20 agreements since 2006", "telah menggelar 12 kali latihan sejak 2010": a track record.
+TRACK_RECORD_RE = re.compile(
+    r"\b(?:have|has|had|telah|sudah)\s+(?:\w+\s+){0,3}?(?:signed|held|conducted|met|menandatangani|menggelar|"
+    r"melaksanakan|bertemu)\b[^.]{0,80}?\b(?:since|sejak)\s+(?:tahun\s+)?(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
 PASSIVE_RECEIVING_RE = re.compile(
     r"\b(?:(?:was|were|being|been) (?:received|welcomed|hosted|greeted)(?: \w+)? by|"
     r"(?:diterima|disambut|dijamu)(?: \w+)? oleh)\b",
@@ -107,7 +113,8 @@ def meeting_sentences(doc: Document, cues: list[KindCue], formats: bool = False)
     return [
         s
         for s in doc.sentences
-        if s.index in cued or MEETING_VERB_RE.search(s.text) or (formats and FORMAT_WORD_RE.search(s.text))
+        if (s.index in cued or MEETING_VERB_RE.search(s.text) or (formats and FORMAT_WORD_RE.search(s.text)))
+        and not TRACK_RECORD_RE.search(s.text)
     ]
 
 
