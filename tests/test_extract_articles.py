@@ -581,5 +581,8 @@ class TrackRecordTests(SimpleTestCase):
         self.assertEqual(extract_article(text, published=dt.date(2025, 3, 11))["meetings"], [])
 
     def test_a_first_meeting_since_a_year_is_still_a_meeting(self):
-        text = "Defence Minister Budi Santoso met his Chilean counterpart Ana Rojas in Santiago on Monday, their first talks since 2019."
+        text = (
+            "Defence Minister Budi Santoso met his Chilean counterpart Ana Rojas in Santiago on Monday, their first "
+            "talks since 2019."
+        )
         self.assertEqual(len(extract_article(text, published=dt.date(2025, 3, 11))["meetings"]), 1)
