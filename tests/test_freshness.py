@@ -93,6 +93,17 @@ class FreshnessTests(TestCase):
                 self.assertContains(response, "Talks in Cusco")
                 self.assertNotContains(response, "Talks in Lima")
 
+    def test_the_country_list_is_cached_and_an_admin_edit_shows_at_once(self):
+        self.assertContains(self.client.get("/countries/"), 'href="/countries/PE/"')
+        with self.assertNumQueries(2):  # the session and the user
+            self.client.get("/countries/")
+        url = reverse("admin:relations_meeting_change", args=[self.meeting.pk])
+        data = form_data(self.client.get(url))
+        data["status"] = Meeting.Status.CANCELLED
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, data)
+        self.assertNotContains(self.client.get("/countries/"), 'href="/countries/PE/"')
+
     def test_a_renamed_country_shows_in_the_cached_partner_page_title(self):
         url = reverse("relations:country-detail", args=["PE"])
         self.assertContains(self.client.get(url), "<title>Peru ·")

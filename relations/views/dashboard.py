@@ -101,6 +101,12 @@ def _overview_page(today: dt.date, months: int) -> dict:
 def country_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     sort = _choice(request, "sort", COUNTRY_SORTS, "meetings")
+    body = freshness.cached(("country-list-page", today, sort), lambda: _country_list_body(today, sort))
+    return render(request, "relations/country_list.html", {"sort": sort, "body": mark_safe(body)})
+
+
+def _country_list_body(today: dt.date, sort: str) -> str:
+    """The country list's rendered body, cached until the next write."""
     first_year = today.year - TREND_YEARS + 1
     trends = dashboard.partner_trends(first_year, today.year)
     empty_trend = [(str(y), 0) for y in range(first_year, today.year + 1)]
@@ -113,7 +119,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
         "this_year": today.year,
         "last_year": today.year - 1,
     }
-    return render(request, "relations/country_list.html", context)
+    return render_to_string("relations/_country_list_body.html", context)
 
 
 @login_required
