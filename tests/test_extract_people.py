@@ -247,6 +247,8 @@ class GeneralTitlePatternTests(SimpleTestCase):
 
     def test_company_name_with_an_acronym_before_the_person(self):
         text = "Ia didampingi Direktur Utama Rheinmetall-AG Hans Becker dalam pertemuan itu."
+        self.assertEqual([name for name, _, _ in people(text) if name], ["Hans Becker"])
+        text = "Ia didampingi Direktur Rheinmetall-AG dalam pertemuan itu."
         self.assertEqual([name for name, _, _ in people(text) if name], [])
 
     def test_end_of_a_city_name_is_not_a_person(self):
@@ -311,3 +313,9 @@ class SeniorRankTests(SimpleTestCase):
     def test_senior_ranks_before_a_name(self):
         text = "Ia menerima Wakil Menteri Pertahanan Nasional Vietnam Letnan Jenderal Senior Pham Van Tuan."
         self.assertEqual(people(text), [("Pham Van Tuan", "VN", "principal")])
+
+
+class CompanyBeforeNameTests(SimpleTestCase):
+    def test_a_hyphenated_company_then_the_person(self):
+        text = "Menhan didampingi Direktur Nexter-KNDS Pierre Laurent dalam pertemuan itu."
+        self.assertEqual([name for name, _, _ in people(text) if name], ["Pierre Laurent"])

@@ -204,6 +204,8 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         if name_first is None:
             # A long title may end in an unknown organisation name; the person then follows an honorific.
             name_first, name_last = _name_after_honorific(doc, i, min(limit, i + 14), honorifics)
+            if name_first is None and (company := _name_after_company(doc, i, limit)):
+                title_end, name_first, name_last = company  # "Direktur Yugoimport-SDPR Milan X"
             if name_first is None and (tail := _name_after_office(doc, i, limit, honorifics)):
                 # "Duta Besar Estonia untuk Urusan Siber, X", "Cabinet Secretary for Foreign and Diaspora Affairs,
                 # X": the office goes on in words no list holds, and the name follows its closing comma.
@@ -505,6 +507,27 @@ def _rank_and_name_after(doc: Document, i: int, limit: int, honorifics) -> tuple
         return None
     first, last = _name_run(doc, _skip_honorifics(doc, i, limit, honorifics), limit)
     return (office_end, first, last) if first is not None else None
+
+
+def _name_after_company(doc: Document, i: int, limit: int) -> tuple[int, int, int] | None:
+    """(end of the office, name first, name last) after a hyphenated company name ending in an acronym."""
+    tokens = doc.tokens
+    if i >= limit or not tokens[i].is_capitalized or doc.text[tokens[i - 1].end : tokens[i].start] != " ":
+        return None
+    j = next(
+        (
+            k
+            for k in range(i + 1, min(limit, i + 5))
+            if doc.text[tokens[k - 1].end : tokens[k].start] == "-" and _is_acronym(tokens[k].text)
+        ),
+        None,
+    )
+    if j is None or j + 1 >= limit or not all(t.is_capitalized for t in tokens[i:j]):
+        return None
+    first, last = _name_run(doc, j + 1, limit)
+    if first is None or last - first < 2 or doc.text[tokens[j].end : tokens[j + 1].start] != " ":
+        return None
+    return j + 1, first, last
 
 
 def _name_after_office(doc: Document, i: int, limit: int, honorifics) -> tuple[int, int, int] | None:
