@@ -319,3 +319,11 @@ class CompanyBeforeNameTests(SimpleTestCase):
     def test_a_hyphenated_company_then_the_person(self):
         text = "Menhan didampingi Direktur Nexter-KNDS Pierre Laurent dalam pertemuan itu."
         self.assertEqual([name for name, _, _ in people(text) if name], ["Pierre Laurent"])
+
+
+class OriginAfterTitleTests(SimpleTestCase):
+    def test_counterpart_from_a_country_then_the_name(self):
+        text = "The minister received her counterpart from Timor-Leste, Jose Ramos, in Jakarta."
+        self.assertEqual(people(text, "en"), [("Jose Ramos", "TL", "principal")])
+        text = "Menlu menerima Menlu dari Timor Leste, Jose Ramos, di Jakarta."
+        self.assertEqual(people(text)[-1], ("Jose Ramos", "TL", "principal"))

@@ -17,7 +17,9 @@ from relations.ingest.dates import MONTHS, WEEKDAYS
 from relations.ingest.language import STOPWORDS
 from relations.ingest.text import Document, Match, fold, word_set
 
-CONNECTIVES = frozenset({"of", "for", "the", "and", "dan", "untuk", "to", "bidang", "urusan", "on", "at", "in", "di"})
+CONNECTIVES = frozenset(
+    {"of", "for", "the", "and", "dan", "untuk", "to", "bidang", "urusan", "on", "at", "in", "di", "from", "dari"}
+)
 POSTED_TO = frozenset({"untuk", "to", "in", "di", "at"})
 NAME_PARTICLES = frozenset({"bin", "binti", "van", "von", "de", "del", "da", "der", "al", "el", "la", "dos"})
 NOT_NAMES = (
