@@ -335,6 +335,19 @@ class EditorTests(AdminData):
                 self.assertContains(response, message)
         self.assertEqual(self.meeting.history.count(), 1)
 
+    def test_a_refused_change_shows_the_newly_chosen_row_not_the_stored_one(self):
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        people, _ = formset_prefix(page, Participant)
+        # The ambassador does not hold the stored position: refused, and the form comes back with his name.
+        change = {f"{people}-0-official": self.ambassador.pk, f"{people}-0-side": "PE"}
+
+        response = self.client.post(url, form_data(page) | change)
+
+        self.assertContains(response, "This position belongs to another official.")
+        self.assertContains(response, f'<option value="{self.ambassador.pk}" selected>Test Ambassador</option>')
+        self.assertNotContains(response, ">Muhammad Herindra</option>")
+
     def test_a_parent_that_is_the_row_itself_is_refused_with_a_message(self):
         for model, row, message in [
             (Organization, self.ministry, "An organization cannot be its own parent or ancestor."),
