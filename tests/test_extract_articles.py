@@ -586,3 +586,27 @@ class TrackRecordTests(SimpleTestCase):
             "talks since 2019."
         )
         self.assertEqual(len(extract_article(text, published=dt.date(2025, 3, 11))["meetings"]), 1)
+
+
+class SidelinesTests(SimpleTestCase):
+    def test_one_unplaced_leader_meeting_several_foreign_leaders_is_one_meeting_each(self):
+        text = (
+            "LIMA - On the sidelines of the APEC summit, President Budi Santoso held bilateral meetings with Korean "
+            "President Min Park and Chilean President Ana Rojas on Friday."
+        )
+        meetings = extract_article(text, published=dt.date(2025, 3, 15))["meetings"]
+        self.assertEqual(
+            [(m["host_country"], m["partner_countries"]) for m in meetings],
+            [(None, ["ID", "KR"]), (None, ["ID", "CL"])],
+        )
+
+    def test_a_city_and_country_before_the_subject_are_the_venue(self):
+        text = (
+            "Di sela-sela KTT ASEAN di Vientiane, Laos, Presiden Budi Santoso bertemu Perdana Menteri Thailand "
+            "Somchai Wong, Kamis (10/10)."
+        )
+        [meeting] = extract_article(text, published=dt.date(2024, 10, 11))["meetings"]
+        self.assertEqual(
+            (meeting["host_country"], meeting["partner_countries"], meeting["place"]),
+            (None, ["ID", "TH"], "Vientiane, Laos"),
+        )

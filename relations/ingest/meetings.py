@@ -24,7 +24,7 @@ MEETING_VERB_RE = re.compile(
     r"\b(menerima|menyambut(?! baik)|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|"
     # "welcomed the Ambassador", not "welcomed the ceasefire"
     r"welcomed(?=\s+(?:the\s+|his\s+|her\s+)?(?:(?-i:[A-Z])|delegat|visiting|counterpart|envoy|ambassador|minister))|"
-    r"hosted|hosts|met|meet|meets|meeting|talks|visit|visited|visiting|called on|spoke|phone|telepon|"
+    r"hosted|hosts|met|meet|meets|meeting|meetings|talks|visit|visited|visiting|called on|spoke|phone|telepon|"
     r"joint press conference|konferensi pers bersama|jumpa pers bersama)\b",
     re.IGNORECASE,
 )
@@ -141,8 +141,10 @@ def draft_meetings(
         if p.start <= m.start < p.end and m.value.code == p.posted_to
     }
     unposted = [m for m in countries if m.start not in postings]
+    paired_foreign = False  # "between Japan and the Philippines": two foreign countries the text sets side by side
     for sentence in sentences:
         sides = sides_in_sentence(doc, sentence, unposted)
+        paired_foreign = paired_foreign or len([c for c in sides if c != home]) >= 2
         for person in people:
             if person.sentence == sentence.index and person.country_explicit and person.kind == "title":
                 sides.setdefault(person.country, person.start)
@@ -190,7 +192,10 @@ def draft_meetings(
     # with one foreign country named, an official of no stated country is on the home side.
     unplaced = any(p.country is None and p.kind == "title" and p.name for p in people)
     home_takes_part = any(home in sides for sides in per_sentence.values()) or (unplaced and language == "id")
-    if not home_takes_part and unplaced and len(foreign_order) == 1:
+    if not home_takes_part and unplaced and (len(foreign_order) == 1 or not paired_foreign):
+        # With several foreign officials met by one of no stated country ("President X held bilateral meetings with
+        # the Japanese and Canadian prime ministers"), the unstated side is the home country's unless the text
+        # pairs the foreign countries themselves.
         # Other sentences may name the other side ("cooperation between Japan and the Philippines").
         elsewhere = [
             code
@@ -456,13 +461,38 @@ def _venue(doc: Document, sentence: Sentence, countries: list[Match], places: li
         start, end = sentence.start + match.start(1), sentence.start + match.end(1)
         following = re.match(r"\s*([a-z]+)", doc.text[end : end + 20])
         if following and following.group(1) not in PLACE_FOLLOWERS:
-            continue  # "in Japan-Philippine defense cooperation": an adjective, not a venue
+            # "di Vientiane, Laos, Presiden X bertemu ...": the place ends at a comma before the subject.
+            comma = _place_before_subject(doc, start, end, places, countries)
+            if comma is None:
+                continue  # "in Japan-Philippine defense cooperation": an adjective, not a venue
+            end = comma
         end = _cut_at_date(doc, start, end)
         codes = [p.value for p in places if start <= p.start < end]
         codes += [c.value.code for c in countries if start <= c.start < end]
         if codes:
             return codes, doc.text[start:end].rstrip(" ,."), [start, end]
     return [], None, None
+
+
+def _place_before_subject(doc: Document, start: int, end: int, places, countries) -> int | None:
+    """The end of the longest run of places and countries, up to a comma, that the venue match starts with."""
+    last = None
+    for comma in (i for i in range(start, end) if doc.text[i] == ","):
+        covered = [m for m in (*places, *countries) if start <= m.start < comma]
+        if not covered or any(m.end > comma for m in covered):
+            break
+        # Every word up to the comma belongs to a place or country name.
+        spans = sorted((m.start, m.end) for m in covered)
+        position, ok = start, True
+        for a, b in spans:
+            if doc.text[position:a].strip(" ,"):
+                ok = False
+                break
+            position = b
+        if not ok or doc.text[position:comma].strip(" ,"):
+            break
+        last = comma
+    return last
 
 
 PLACE_FOLLOWERS = word_set(
