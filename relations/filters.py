@@ -41,11 +41,10 @@ def text_terms(text: str) -> list[str]:
     return [term.strip() for term in terms if term.strip()][:MAX_TEXT_TERMS]
 
 
-def meetings_matching_text(term: str) -> QuerySet:
-    """Ids of the meetings whose title, summary, participants' names or titles, or articles contain `term`.
-
-    A union of one id set per column rather than an OR: each branch is a `UPPER(column) LIKE` that a trigram index
-    answers on PostgreSQL (migration 0003), where an OR across tables forces a scan of every meeting.
+def text_branches(term: str) -> list[QuerySet]:
+    """One set of meeting ids per place `term` may be in: title, summary, participants' names, participants' titles
+    as written, article text. Each branch is a `UPPER(column) LIKE` that a trigram index answers on PostgreSQL
+    (migration 0003); an OR across the tables instead forced a scan of every meeting.
     """
     officials = Official.objects.filter(Q(full_name__icontains=term) | Q(aliases__icontains=term)).values("pk")
     articles = Article.objects.filter(text__icontains=term).values("pk")
@@ -56,7 +55,12 @@ def meetings_matching_text(term: str) -> QuerySet:
         Participant.objects.filter(title_as_written__icontains=term).values("meeting_id"),
         Article.meetings.through.objects.filter(article__in=articles).values("meeting_id"),
     ]
-    first, *others = (branch.order_by() for branch in branches)
+    return [branch.order_by() for branch in branches]
+
+
+def meetings_matching_text(term: str) -> QuerySet:
+    """Ids of the meetings that contain `term` somewhere: the union of its branches."""
+    first, *others = text_branches(term)
     return first.union(*others)
 
 
@@ -174,6 +178,7 @@ class MeetingFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.text_parts: list[QuerySet] = []
         # Choices in the reader's alphabet order; sectors as a tree, each parent followed by its children.
         name = "name_id" if (get_language() or "").startswith("id") else "name_en"
         self.form.fields["sector"].queryset = Sector.objects.order_by(
@@ -200,6 +205,12 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Participant.objects.filter(meeting=OuterRef("pk"), official=value)))
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for term in text_terms(value or ""):
+        terms = text_terms(value or "")
+        if not terms:
+            return queryset
+        for term in terms[1:]:
             queryset = queryset.filter(pk__in=meetings_matching_text(term))
-        return queryset
+        # The same meetings as one queryset per branch of the first term, for a list that reads only the first rows
+        # of each (see CappedUnionPaginator): the union of all matches of a common word is large.
+        self.text_parts = [queryset.filter(pk__in=branch) for branch in text_branches(terms[0])]
+        return queryset.filter(pk__in=meetings_matching_text(terms[0]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -105,3 +106,46 @@ class CappedListPaginator(CappedCountPaginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         return LookAheadPage(self.object_list[bottom : bottom + self.per_page + 1], number, self)
+
+
+class CappedUnionPaginator(CappedListPaginator):
+    """A capped list whose rows are the union of `parts`: querysets of the same model, each a subset of the list.
+
+    The rows of a page are among the first `page end + 1` rows of some part (in the list's order), and a part with
+    more than `cap` rows makes the list longer than `cap`; so the count and each page read at most that many ids
+    from each part, never the whole union. `decorate` adds to the page's queryset what its rows show (prefetches).
+    """
+
+    def __init__(self, object_list, per_page, *, parts: list[QuerySet], decorate=None, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.parts = parts
+        self.decorate = decorate or (lambda queryset: queryset)
+        self.ordering = list(object_list.query.order_by or object_list.model._meta.ordering)
+
+    def first_ids(self, limit: int) -> QuerySet:
+        """Ids of the first `limit` rows of each part, as one union (each part sliced in its own subquery)."""
+        manager = self.object_list.model._default_manager
+        heads = [
+            manager.filter(pk__in=part.order_by(*self.ordering).values("pk")[:limit]).values("pk").order_by()
+            for part in self.parts
+        ]
+        first, *others = heads
+        return first.union(*others)
+
+    @cached_property
+    def _measured(self) -> tuple[int, bool, bool]:
+        capped = self.first_ids(self.cap + 1).count()
+        return (capped, True, False) if capped <= self.cap else (self.cap, False, False)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if self.count_is_exact:
+            top = min(top, self.count)
+        rows = self.decorate(
+            self.object_list.model._default_manager.filter(pk__in=self.first_ids(top + 1)).order_by(*self.ordering)
+        )
+        if self.count_is_exact:
+            return self._get_page(rows[bottom:top], number, self)
+        return LookAheadPage(rows[bottom : top + 1], number, self)

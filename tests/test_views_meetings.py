@@ -180,10 +180,27 @@ class MeetingListCappedCountTests(LoggedInTestCase):
     def test_count_reads_at_most_cap_plus_one_rows_in_the_list_order(self):
         # In the list's order the database walks the date index and stops early, as for the page itself.
         with CaptureQueriesContext(connection) as queries:
-            self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "start": "2024-01-02"})
+            response = self.client.get(reverse("relations:meeting-list"), {"start": "2024-01-02"})
+        self.assertContains(response, "1–2 of more than 3 meetings")
         (count,) = [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
         self.assertIn("LIMIT 4", count)
         self.assertIn('ORDER BY "relations_meeting"."held_on" DESC', count)
+
+    def test_text_count_reads_at_most_cap_plus_one_rows_of_each_place_the_word_may_be_in(self):
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("relations:meeting-list"), {"q": "fisheries"})
+        (count,) = [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+        self.assertEqual(count.count("LIMIT 4"), 5)  # title, summary, names, titles as written, articles
+
+    def test_text_with_other_filters_and_a_second_word(self):
+        make_meeting(title="Fisheries round 6 and ports", held_on=dt.date(2024, 2, 1))
+        response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries ports", "start": "2024-01-02"})
+        self.assertContains(response, "1 meeting")
+        self.assertEqual([m.title for m in response.context["page"]], ["Fisheries round 6 and ports"])
+
+    def test_text_pages_follow_the_chosen_sort(self):
+        response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "sort": "date", "page": "2"})
+        self.assertEqual([m.title for m in response.context["page"]], ["Fisheries round 3", "Fisheries round 4"])
 
     def test_under_the_cap_the_count_is_exact(self):
         response = self.client.get(reverse("relations:meeting-list"), {"q": "round 5"})

@@ -11,6 +11,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import partial
 from itertools import islice
 
 from django.conf import settings
@@ -40,7 +41,7 @@ from ..models import (
     Position,
     Sector,
 )
-from ..paginators import CappedListPaginator
+from ..paginators import CappedListPaginator, CappedUnionPaginator
 from .dashboard import figure_data
 
 PAGE_SIZE = 30
@@ -206,7 +207,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.none() if errors else meetings_for_list(filterset.qs)
     # Counting every match of a broad filter at 1,000,000 meetings would cost more than the page: the count stops
     # at the paginator's cap and the page says "more than".
-    page, page_notice = paginate(request, meetings, paginator_class=CappedListPaginator)
+    paginator_class = CappedListPaginator
+    if filterset.text_parts and not errors:
+        # Free text: count and page from the first rows of each place the words may be in, not from all matches.
+        paginator_class = partial(CappedUnionPaginator, parts=filterset.text_parts, decorate=meetings_for_list)
+    page, page_notice = paginate(request, meetings, paginator_class=paginator_class)
     context = {
         "filter": filterset,
         "form": filterset.form,
