@@ -31,3 +31,17 @@ class NameHeavyTextTests(SimpleTestCase):
             "Sébastien Lecornu di Jakarta, Kamis (13/2/2025)."
         )
         self.assertEqual(detect_language(text), "id")
+
+
+class TitlesAndNamesOnlyTests(SimpleTestCase):
+    def test_a_report_made_of_titles_and_names_is_read_by_its_domain_words(self):
+        text = (
+            "Surabaya, 3 Maret 2025 - Komandan Kodiklatal Laksda TNI Edi Wibowo menerima kunjungan Commandant "
+            "Naval War College Brazil Rear Admiral Paulo Souza."
+        )
+        self.assertEqual(detect_language(text), "id")
+        self.assertEqual(detect_language("Indonesia's Defence Minister met Chilean Foreign Minister Ana Rojas."), "en")
+
+    def test_other_languages_are_still_refused(self):
+        with self.assertRaises(UnsupportedLanguageError):
+            detect_language("Der Minister traf den Botschafter am Montag in Berlin zu Gesprächen.")

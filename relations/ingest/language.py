@@ -26,6 +26,22 @@ STOPWORDS = {
         """
     ),
 }
+DOMAIN_WORDS = {
+    "id": word_set(
+        """
+        menerima kunjungan pertemuan bertemu kerja sama pertahanan kementerian menteri wakil kepala staf
+        angkatan darat laut udara duta besar senin selasa rabu kamis jumat sabtu minggu januari februari maret
+        mei juni juli agustus oktober desember membahas menyambut delegasi kedutaan
+        """
+    ),
+    "en": word_set(
+        """
+        received visit visited meeting met talks defence defense ministry minister deputy chief staff army navy
+        air force ambassador monday tuesday wednesday thursday friday saturday sunday january february march
+        may june july august october december discussed welcomed delegation embassy
+        """
+    ),
+}
 WORD_RE = re.compile(r"[a-z]+")
 LANGUAGE_NAMES = {"fr": "French", "de": "German", "es": "Spanish", "nl": "Dutch", "pt": "Portuguese", "it": "Italian"}
 
@@ -47,6 +63,14 @@ def detect_language(text: str) -> str:
         return guess
     if counts[best] >= 2 and counts[best] >= 3 * counts[other] and guess is None:
         return best  # too little text for langdetect, but only one language's function words
+    # A one-sentence report written in titles and names has few function words: the words of the domain decide
+    # ("menerima kunjungan", "Senin", "received", "Monday"), when langdetect does not say otherwise.
+    domain = {lang: sum(w in words_ for w in words) for lang, words_ in DOMAIN_WORDS.items()}
+    lead = max(domain, key=domain.get)
+    if domain[lead] >= 2 and domain[lead] >= 2 * min(domain.values()) and guess in (lead, "ms", "tl", None):
+        return lead
+    if guess in SUPPORTED and counts[guess] >= counts["id" if guess == "en" else "en"] and domain[guess] >= 1:
+        return guess
     name = LANGUAGE_NAMES.get(guess or "", guess or "unknown")
     raise UnsupportedLanguageError(
         f"The article's language ({name}) is not supported: only Indonesian and English are."
