@@ -17,7 +17,20 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, ExtractYear
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -272,14 +285,12 @@ def export_links(ids: list[int]) -> dict[int, tuple[str, list[str], list[str], l
     sides = MeetingCountry.objects.filter(meeting_id__in=ids).values_list(
         "meeting_id", source(0), "country_id", "role", blank, source(0), source(0)
     )
+    # Names and titles by primary key, one lookup per participant: joined, PostgreSQL hashed all officials and
+    # positions for every chunk (70 ms a chunk at 1M, against 1,500 lookups of a few microseconds).
+    name = Subquery(Official.objects.filter(pk=OuterRef("official_id")).values("full_name"))
+    title = Subquery(Position.objects.filter(pk=OuterRef("position_id")).values("title_en"))
     participants = Participant.objects.filter(meeting_id__in=ids).values_list(
-        "meeting_id",
-        source(1),
-        "official__full_name",
-        "position__title_en",
-        "title_as_written",
-        PARTICIPANT_ORDER,
-        "pk",
+        "meeting_id", source(1), name, title, "title_as_written", PARTICIPANT_ORDER, "pk"
     )
     sectors = MeetingSector.objects.filter(meeting_id__in=ids).values_list(
         "meeting_id", source(2), "sector__slug", blank, blank, source(0), source(0)
