@@ -327,3 +327,15 @@ class OriginAfterTitleTests(SimpleTestCase):
         self.assertEqual(people(text, "en"), [("Jose Ramos", "TL", "principal")])
         text = "Menlu menerima Menlu dari Timor Leste, Jose Ramos, di Jakarta."
         self.assertEqual(people(text)[-1], ("Jose Ramos", "TL", "principal"))
+
+
+class InstitutionHeadTitlesTests(SimpleTestCase):
+    def test_rector_and_chief_of_general_staff(self):
+        text = "Rektor Universitas Pertahanan RI Letjen TNI Andi Wijaya menerima Kasum TNI Marsdya TNI Budi Hartono."
+        self.assertEqual(people(text), [("Andi Wijaya", "ID", "principal"), ("Budi Hartono", None, "principal")])
+
+    def test_company_heads_and_chiefs_of_defence(self):
+        text = (
+            "The Chief of the Defence Force of Fiji, Rear Admiral Jone Kalouniwai, met PT PAL's CEO Kaharuddin Djenod."
+        )
+        self.assertEqual([name for name, _, _ in people(text, "en")], ["Jone Kalouniwai", "Kaharuddin Djenod"])
