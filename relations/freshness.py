@@ -19,8 +19,10 @@ from django.db import transaction
 from django.utils.translation import get_language
 
 VERSION_KEY = "relations:data-version"
-# Entries outlive any realistic gap between writes; a write makes them unreachable, and expiry frees the space.
-TIMEOUT = 7 * 24 * 3600
+# A write makes entries unreachable and expiry frees their space. The pages put the day in their keys (the figures
+# count "to date"), so no entry is read after a day: keeping them longer only filled the cache, a page body per
+# page, language and version.
+TIMEOUT = 24 * 3600
 
 
 def _fresh_start() -> int:
