@@ -610,3 +610,23 @@ class SidelinesTests(SimpleTestCase):
             (meeting["host_country"], meeting["partner_countries"], meeting["place"]),
             (None, ["ID", "TH"], "Vientiane, Laos"),
         )
+
+
+class SideOfUnstatedOfficialsTests(SimpleTestCase):
+    def sides(self, text: str) -> dict:
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
+        return {o["name"]: o["country"] for o in meeting["officials"]}
+
+    def test_a_named_envoy_takes_the_country_of_the_same_title_named_before(self):
+        text = (
+            "Menhan Budi Santoso menerima kunjungan kehormatan Duta Besar Kolombia untuk Indonesia di Jakarta, Selasa "
+            "(11/3). Dalam pertemuan itu, Dubes Maria Lopez menyampaikan minat pada kapal patroli."
+        )
+        self.assertEqual(self.sides(text), {"Budi Santoso": "ID", "Maria Lopez": "CO"})
+
+    def test_an_aide_accompanying_a_leader_named_by_surname_is_on_his_side(self):
+        text = (
+            "Colombian Navy Commander Admiral Juan Ortiz visited Jakarta on Tuesday and met Navy Chief of Staff "
+            "Admiral Budi Hartono. Ortiz was accompanied by Captain Pedro Gomez, his aide."
+        )
+        self.assertEqual(self.sides(text), {"Juan Ortiz": "CO", "Budi Hartono": "ID", "Pedro Gomez": "CO"})

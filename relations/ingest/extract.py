@@ -79,6 +79,7 @@ def extract_article(text: str, published: dt.date | None = None, language: str |
     reference = dates.resolve_all(doc.text, date_mentions, published)
     mentions = people.find_people(doc, country_mentions)
     people.link_unnamed(mentions, home)
+    people.inherit_title_country(mentions, home)
     people.settle_companions(mentions)
     cues = kinds.find_cues(doc, doc.sentences)
     drafts = meetings.draft_meetings(doc, home, country_mentions, mentions, cues, language, places)

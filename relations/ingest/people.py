@@ -406,6 +406,21 @@ def link_unnamed(people: list[Person], home: str) -> None:
                     p.country, p.country_explicit = person.country, person.country_explicit
 
 
+def inherit_title_country(people: list[Person], home: str) -> None:
+    """ "Duta Besar Cile untuk Indonesia" with no name, then "Dubes Ana Rojas": a named official whose title says no
+    country takes the country of the unnamed mentions of that title, when they all name one foreign country."""
+    for person in people:
+        if not person.name or person.country is not None or person.kind != "title":
+            continue
+        stated = {
+            p.country
+            for p in people
+            if not p.name and p.country_explicit and p.title_en == person.title_en and p.start < person.start
+        }
+        if len(stated) == 1 and (country := next(iter(stated))) != home:
+            person.country, person.country_explicit = country, True
+
+
 def settle_companions(people: list[Person]) -> None:
     """An accompanying official of no stated country is on the side of the one accompanied ("Menhan Lecornu
     didampingi Atase Pertahanan Kolonel ..." makes the attaché French when Lecornu's title said so elsewhere)."""
@@ -653,6 +668,10 @@ def _mark_accompanying(doc: Document, people: list[Person]) -> None:
             subjects = [p for p in people if cue.end() <= p.start < cues[index + 1].start()]
             stop = subjects[-1].start if subjects else cues[index + 1].start()
         before = [p for p in people if sentence.start <= p.start < cue.start()]
+        if not before:
+            # "Soto was accompanied by ...": a surname alone before the cue names an official met earlier.
+            words = set(re.findall(r"[^\W\d_]+", doc.text[sentence.start : cue.start()]))
+            before = [p for p in people if p.name and p.start < sentence.start and p.name.split()[-1] in words][-1:]
         for person in people:
             if cue.end() <= person.start < stop:
                 person.role = "accompanying"
