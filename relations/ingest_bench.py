@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from relations.ingest.intake import Outcome, detect_language, intake_file, parse_day, split_header
 from relations.ingest.queue import send_extraction
+from relations.loadtest import cpu_seconds
 from relations.models import Article
 
 # The issue's targets on this 2-core machine.
@@ -276,8 +277,6 @@ class Workers:
 
     def cpu_seconds(self) -> float | None:
         """CPU time so far of the workers and their pool processes (Linux), whatever else the machine runs."""
-        from relations.loadtest import cpu_seconds
-
         each = [cpu_seconds(p.pid) for p in self.processes]
         return None if None in each else sum(each)
 
@@ -296,6 +295,9 @@ class IngestRun:
     article_ids: list[int] = field(default_factory=list)
     submit_cpu_s: float = 0.0  # this process, intake and sending
     workers_cpu_s: float | None = None  # the worker processes, from the first submission to the end
+    # This process's PostgreSQL backend, when PostgreSQL runs on this machine. (Not the workers': Celery's Django
+    # fixup closes their connection around every task, so each task runs on a new backend.)
+    submit_database_cpu_s: float | None = None
 
     def cpu_ms_per_article(self, seconds: float | None) -> float | None:
         return None if seconds is None or not self.article_ids else seconds * 1000 / len(self.article_ids)
@@ -349,6 +351,10 @@ def ingest_through_celery(
         if backlog:
             app.control.cancel_consumer(queue, destination=pool.names, reply=True)
         workers_cpu, submit_cpu = pool.cpu_seconds(), time.process_time()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        backend_cpu = cpu_seconds(backend, children=False)
         started = time.perf_counter()
         for article in articles:
             intake = intake_file(article.data, filename=article.filename)
@@ -359,6 +365,9 @@ def ingest_through_celery(
             result.outcomes["queued" if send_extraction(intake.article.pk) else "pending"] += 1
         result.submit_s = time.perf_counter() - started
         result.submit_cpu_s = time.process_time() - submit_cpu
+        backend_cpu_after = cpu_seconds(backend, children=False)
+        if None not in (backend_cpu, backend_cpu_after):
+            result.submit_database_cpu_s = backend_cpu_after - backend_cpu
         say(f"submitted {len(articles):,} in {result.submit_s:.1f} s; waiting for the workers")
         if backlog:
             started = time.perf_counter()
