@@ -630,3 +630,31 @@ class SideOfUnstatedOfficialsTests(SimpleTestCase):
             "Admiral Budi Hartono. Ortiz was accompanied by Captain Pedro Gomez, his aide."
         )
         self.assertEqual(self.sides(text), {"Juan Ortiz": "CO", "Budi Hartono": "ID", "Pedro Gomez": "CO"})
+
+
+class UnstatedCountriesTests(SimpleTestCase):
+    def meeting(self, text: str) -> tuple:
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
+        return (
+            meeting["host_country"],
+            meeting["partner_countries"],
+            {o["name"]: o["country"] for o in meeting["officials"]},
+        )
+
+    def test_the_one_met_is_across_from_the_one_who_met(self):
+        text = "Foreign Minister Sari Dewi met her counterpart Kenji Sato in Tokyo on Monday, the ministry said."
+        self.assertEqual(self.meeting(text), ("JP", ["ID"], {"Sari Dewi": "ID", "Kenji Sato": "JP"}))
+
+    def test_home_and_foreign_capitals_named_as_governments_do_not_locate_the_meeting(self):
+        text = (
+            "Defence Minister Budi Santoso held talks with his counterpart Mark Lee in Wellington on Monday, as "
+            "Jakarta and Wellington prepare a new defence arrangement."
+        )
+        self.assertEqual(self.meeting(text), ("NZ", ["ID"], {"Budi Santoso": "ID", "Mark Lee": "NZ"}))
+
+
+class MonthWordInNameTests(SimpleTestCase):
+    def test_a_short_month_name_inside_a_name(self):
+        text = "Menhan Budi Santoso menerima Dubes Korea Selatan Lee Jun Ho di Jakarta, Senin 10 Maret 2025."
+        [meeting] = extract_article(text)["meetings"]
+        self.assertEqual([o["name"] for o in meeting["officials"]], ["Budi Santoso", "Lee Jun Ho"])

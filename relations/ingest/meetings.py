@@ -55,7 +55,11 @@ CALLED_ON_RE = re.compile(
     re.IGNORECASE,
 )
 VISITED_RE = re.compile(r"\b(visit to|visited|visiting|kunjungan ke|berkunjung ke|mengunjungi|trip to)\b", re.I)
-OBJECT_RE = re.compile(r"\b(met with|met|bertemu dengan|bertemu|held talks with|meeting with|where he met)\b", re.I)
+OBJECT_RE = re.compile(
+    r"\b(met with|met|meet with|meet|meets|bertemu dengan|bertemu|menemui|held talks with|meeting with|where he met|"
+    r"spoke with|spoke to|talked with|berbicara dengan|berdialog dengan)\b",
+    re.I,
+)
 PLANNED_RE = re.compile(
     r"\b(akan|dijadwalkan|rencananya|direncanakan|berencana|will|is scheduled|are scheduled|is expected to|"
     r"are expected to|plans to|is set to|upcoming)\b",
@@ -219,8 +223,20 @@ def draft_meetings(
 
 
 def _home_place(doc: Document, places: list[Match], sentences: list[Sentence], home: str) -> bool:
+    """A home city where the meeting is reported, as its venue or dateline ("as Jakarta and Canberra prepare to
+    sign" names the governments, not where they met)."""
     reported = {s.index for s in sentences}
-    return any(p.value == home and doc.sentence_of_token[p.first] in reported for p in places)
+    venues = [(s.start + m.start(1), s.start + m.end(1)) for s in sentences for m in VENUE_RE.finditer(s.text)]
+    return any(
+        p.value == home
+        and doc.sentence_of_token[p.first] in reported
+        and (_starts_line(doc, p.start) or any(a <= p.start < b for a, b in venues))
+        for p in places
+    )
+
+
+def _starts_line(doc: Document, offset: int) -> bool:
+    return not doc.text[doc.text.rfind("\n", 0, offset) + 1 : offset].strip()
 
 
 def _paired_with_home(doc: Document, countries: list[Match], home: str) -> str | None:
@@ -613,6 +629,20 @@ def settle_sides_of_people(doc: Document, draft: MeetingDraft, home: str) -> Non
                 guess = draft.host if offset > met.start() else _other(draft)
             elif across and len(draft.sides) == 2:
                 guess = next(c for c in draft.sides if c != across[0])
+            elif (
+                len(draft.sides) == 2
+                and home in draft.sides
+                and any(
+                    p.sentence == person.sentence
+                    and p is not person
+                    and not p.country_explicit
+                    and (p.start - sentence.start < met.start()) != (offset < met.start())
+                    for p in draft.people
+                )
+            ):
+                # "Foreign Minister X met his counterpart Y in Tokyo": neither says a country; the one who met is
+                # the home side, the one met the other.
+                guess = home if offset < met.start() else next(c for c in draft.sides if c != home)
         if guess is None:
             without = [c for c in draft.sides if c not in explicit_sides]
             if len(without) == 1:

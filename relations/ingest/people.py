@@ -605,7 +605,7 @@ def _name_run(doc: Document, i: int, limit: int) -> tuple[int | None, int | None
         if j > first and doc.text[tokens[j - 1].end : token.start] == "-" and token.text.islower():
             j += 1  # "Shin Won-sik"
             continue
-        if not token.is_capitalized or token.key in NOT_NAMES:
+        if not token.is_capitalized or (token.key in NOT_NAMES and not _month_word_in_name(doc, first, j, limit)):
             break
         if token.text.isupper() and len(token.text) > 1 and not _is_initials(doc, j):
             break  # an acronym (TNI, RI) is not part of a name
@@ -630,6 +630,14 @@ def _inside_place(doc: Document, i: int) -> bool:
     """ "di Bandar Seri Begawan": the word is the end of a place's name that starts before it."""
     places = gazetteer.place_matcher()
     return any((m := places.match_at(doc, k)) and m.last > i for k in range(max(0, i - 3), i))
+
+
+def _month_word_in_name(doc: Document, first: int, j: int, limit: int) -> bool:
+    """ "Dong Jun", "Kim Jun-ho": a short month name inside a name, with no day number beside it."""
+    tokens = doc.tokens
+    if j == first or tokens[j].key not in MONTHS or tokens[j].key in WEEKDAYS:
+        return False
+    return not (j + 1 < limit and tokens[j + 1].text.isdigit()) and not tokens[j - 1].text.isdigit()
 
 
 def _country_starts(doc: Document, j: int, limit: int) -> bool:
