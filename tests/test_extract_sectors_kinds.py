@@ -144,3 +144,7 @@ class CourtesyWordsTests(SimpleTestCase):
     def test_dialogue_and_face_to_face_verbs_are_bilateral_meetings(self):
         self.assertEqual(kind("Menlu berdialog dengan Menlu Cile di Jakarta."), "bilateral_meeting")
         self.assertEqual(kind("The two ministers held discussions in Lima."), "bilateral_meeting")
+
+    def test_a_dinner_or_luncheon_is_a_reception(self):
+        self.assertEqual(kind("The minister hosted a dinner for the visiting envoy."), "multilateral_reception")
+        self.assertEqual(kind("Menlu menggelar makan malam untuk Menlu Cile."), "multilateral_reception")
