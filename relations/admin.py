@@ -494,6 +494,8 @@ class CommitmentAdmin(HistoryAdmin):
     list_display = ["__str__", "meeting", "kind", "due_on", "status", "fulfilled_by"]
     list_filter = ["status", "kind", ("due_on", admin.DateFieldListFilter)]
     list_select_related = ["meeting", "fulfilled_by"]
+    # The model's order (due date) sorts the whole table on every page; the newest rows first walk the key.
+    ordering = ["-id"]
     search_fields = ["description", "meeting__title"]
     autocomplete_fields = ["meeting", "fulfilled_by"]
 
@@ -528,6 +530,9 @@ class ArticleAdmin(HistoryAdmin):
     list_display = ["__str__", "outlet", "language", "published_on", "status"]
     list_filter = ["status", "language", ("published_on", admin.DateFieldListFilter)]
     search_fields = ["title", "url", "outlet"]
+    # The model's order (publication date, not indexed) sorts every article on every page; the newest stored
+    # first walk the key. The column headers still sort by date.
+    ordering = ["-id"]
     autocomplete_fields = ["meetings", "duplicate_of"]
     fieldsets = [
         (None, {"fields": ["title", "url", "outlet", ("language", "published_on"), "text"]}),

@@ -560,6 +560,20 @@ class MeetingChangelistCostTests(TestCase):
         select = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "relations_meeting"."id"'))
         self.assertIn('ORDER BY "relations_meeting"."held_on" DESC, "relations_meeting"."id" DESC', select)
 
+    def test_articles_and_commitments_are_listed_newest_first_by_their_key(self):
+        meeting = make_meeting()
+        for n in range(2):
+            make_article(title=f"Report {n}", text=f"Report {n}.", published_on=dt.date(2024, 1, 2 - n))
+            make_commitment(meeting=meeting, description=f"Promise {n}", due_on=dt.date(2024, 1, 1 + n))
+        for model, table in [(Article, "relations_article"), (Commitment, "relations_commitment")]:
+            with self.subTest(model=model.__name__), CaptureQueriesContext(connection) as queries:
+                response = self.client.get(admin_url(model, "changelist"))
+
+                select = next(q["sql"] for q in queries if q["sql"].startswith(f'SELECT "{table}"."id"'))
+                self.assertTrue(select.endswith(f'ORDER BY "{table}"."id" DESC'), select)
+                rows = list(response.context["cl"].result_list)
+                self.assertEqual(rows, sorted(rows, key=lambda row: -row.pk))
+
     def test_the_page_of_meetings_is_read_through_the_date_index(self):
         self.add_meetings(3)
         page = self.client.get(admin_url(Meeting, "changelist")).context["cl"].queryset[:100]
