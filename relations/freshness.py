@@ -23,6 +23,9 @@ VERSION_KEY = "relations:data-version"
 # count "to date"), so no entry is read after a day: keeping them longer only filled the cache, a page body per
 # page, language and version.
 TIMEOUT = 24 * 3600
+# How long a request waits for another one computing the same entry, and how often it looks (seconds).
+WAIT = 30
+POLL = 0.05
 
 
 def _fresh_start() -> int:
@@ -51,10 +54,40 @@ def bump_on_commit(using: str | None = None) -> None:
     transaction.on_commit(bump_data_version, using=using)
 
 
+def entry_key(key_parts: Iterable[Any]) -> str:
+    """The cache key of an entry: the data version, the active language (labels differ) and `key_parts`."""
+    return ":".join(["relations:data", str(data_version()), get_language() or "", *map(str, key_parts)])
+
+
 def cached(key_parts: Iterable[Any], compute: Callable[[], Any]) -> Any:
-    """`compute()`, cached under the data version, the active language (labels differ) and `key_parts`."""
-    key = ":".join(["relations:data", str(data_version()), get_language() or "", *map(str, key_parts)])
-    return cache.get_or_set(key, compute, timeout=TIMEOUT)
+    """`compute()`, cached under `entry_key(key_parts)`.
+
+    After a write, the first request computes and the others asking for the same entry meanwhile wait for it (until
+    it fails or WAIT seconds pass, then they compute themselves) rather than all running the same seconds of SQL at
+    once. What they get is computed under the new version, so an edit still shows at once.
+    """
+    key = entry_key(key_parts)
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock = key + ":computing"
+    owner = cache.add(lock, 1, timeout=WAIT)
+    if not owner:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            time.sleep(POLL)
+            found = cache.get_many([key, lock])
+            if key in found:
+                return found[key]
+            if lock not in found:  # it failed (an unknown country's 404, an error): compute here
+                break
+    try:
+        value = compute()
+        cache.set(key, value, timeout=TIMEOUT)
+    finally:
+        if owner:
+            cache.delete(lock)
+    return value
 
 
 class BumpsDataVersion:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
+from django.http import Http404
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from relations.dashboard import Comparison
-from relations.freshness import bump_data_version, data_version
+from relations.freshness import bump_data_version, cached, data_version, entry_key
 from relations.models import Country, Meeting
 
 from .factories import make_country, make_meeting, make_sector
@@ -162,3 +164,41 @@ class FreshnessTests(TestCase):
         cache.delete("relations:data-version")
         bump_data_version()
         self.assertGreater(data_version(), before)
+
+
+class ComputeOnceTests(TestCase):
+    """After a write, one request computes an entry; the others asking for it meanwhile wait for its result."""
+
+    def setUp(self):
+        self.key = entry_key(("page",))
+        self.lock = self.key + ":computing"
+        self.compute = mock.Mock(return_value="computed here")
+
+    def test_a_request_waits_for_the_entry_another_is_computing(self):
+        cache.add(self.lock, 1)
+
+        def the_other_request_finishes(seconds):
+            cache.set(self.key, "computed by the other")
+
+        with mock.patch("relations.freshness.time.sleep", side_effect=the_other_request_finishes):
+            self.assertEqual(cached(("page",), self.compute), "computed by the other")
+        self.compute.assert_not_called()
+
+    def test_a_request_computes_itself_when_the_other_fails(self):
+        cache.add(self.lock, 1)
+
+        def the_other_request_fails(seconds):
+            cache.delete(self.lock)
+
+        with mock.patch("relations.freshness.time.sleep", side_effect=the_other_request_fails) as sleep:
+            self.assertEqual(cached(("page",), self.compute), "computed here")
+        self.assertEqual(sleep.call_count, 1)  # no waiting out the deadline
+        self.compute.assert_called_once_with()
+        self.assertEqual(cache.get(self.key), "computed here")
+
+    def test_the_computing_request_releases_its_claim_even_when_it_fails(self):
+        with self.assertRaises(Http404):
+            cached(("page",), mock.Mock(side_effect=Http404))
+        self.assertIsNone(cache.get(self.lock))
+        self.assertEqual(cached(("page",), self.compute), "computed here")
+        self.assertIsNone(cache.get(self.lock))
