@@ -74,3 +74,9 @@ class DatelineTests(SimpleTestCase):
         text = "The talks strengthened Singapore - Indonesia defence ties."
         doc = Document(text)
         self.assertEqual(sorted(sides_in_sentence(doc, doc.sentences[0], find_countries(doc, "en"))), ["ID", "SG"])
+
+
+class IndonesianSpellingTests(SimpleTestCase):
+    def test_indonesian_spellings_beside_cldr_names(self):
+        self.assertEqual(codes("Dubes Hongaria, Dubes Libanon dan Dubes Kirgistan hadir.", "id"), ["HU", "LB", "KG"])
+        self.assertEqual(codes("Utusan Takhta Suci bertemu Dubes Belarusia.", "id"), ["VA", "BY"])
