@@ -339,3 +339,11 @@ class InstitutionHeadTitlesTests(SimpleTestCase):
             "The Chief of the Defence Force of Fiji, Rear Admiral Jone Kalouniwai, met PT PAL's CEO Kaharuddin Djenod."
         )
         self.assertEqual([name for name, _, _ in people(text, "en")], ["Jone Kalouniwai", "Kaharuddin Djenod"])
+
+
+class JuniorDiplomatTitlesTests(SimpleTestCase):
+    def test_counsellors_and_secretaries_of_an_embassy(self):
+        text = "The envoy was accompanied by Minister Counsellor Pedro Gomez and First Secretary Lucia Vega."
+        self.assertEqual([name for name, _, _ in people(text, "en")], ["Pedro Gomez", "Lucia Vega"])
+        text = "Turut hadir Konselor Kedubes Kolombia Pedro Gomez dan Sekretaris Pertama Lucia Vega."
+        self.assertEqual(people(text)[0], ("Pedro Gomez", "CO", "accompanying"))
