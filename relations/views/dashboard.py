@@ -61,7 +61,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _overview_page(today: dt.date, months: int) -> dict:
     """The overview's figures and its rendered body: the costly part of the page, cached until the next write.
 
-    Besides the body, the small figures tests and templates may read (counts, top partners) come back as data.
+    The few figures a reader may want without parsing HTML (counts, top partners; the tests read them) come back
+    as data beside the body.
     """
     first_month = _months_back(today, months)
     sector_counts = dashboard.sector_counts_by_month(first_month, today)
