@@ -251,11 +251,12 @@ class OrganizationAdmin(HistoryAdmin):
     autocomplete_fields = ["country", "parent"]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(RowAutocompleteInline, admin.TabularInline):
     model = Position
     extra = 1
     fields = ["title_id", "title_en", "abbreviation", "organization", "rank", "started_on", "ended_on"]
     autocomplete_fields = ["organization"]
+    row_related = ["organization", "official"]  # a position is named by its official too
 
 
 @admin.register(Official)

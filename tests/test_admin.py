@@ -703,6 +703,21 @@ class MeetingChangeFormCostTests(TestCase):
             }
             self.assertEqual(set(shown.values()), {rows, rows + 1})
 
+    def test_an_officials_form_costs_the_same_queries_for_one_and_three_positions(self):
+        counts = []
+        for total in [1, 3]:
+            official = make_official(full_name=f"Official with {total}")
+            for n in range(total):
+                organization = make_organization(name=f"Ministry {total}.{n}")
+                make_position(official=official, title_en=f"Minister {total}.{n}", organization=organization)
+            self.client.get(admin_url(Official, "change", official.pk))  # caches the content type
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(admin_url(Official, "change", official.pk))
+            self.assertContains(response, f">Ministry {total}.{total - 1}</option>")
+            counts.append(len(queries))
+
+        self.assertEqual(counts[0], counts[1])
+
     def test_every_chosen_row_is_named_in_its_autocomplete(self):
         response = self.client.get(admin_url(Meeting, "change", self.many.pk))
 
