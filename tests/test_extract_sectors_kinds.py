@@ -148,3 +148,13 @@ class CourtesyWordsTests(SimpleTestCase):
     def test_a_dinner_or_luncheon_is_a_reception(self):
         self.assertEqual(kind("The minister hosted a dinner for the visiting envoy."), "multilateral_reception")
         self.assertEqual(kind("Menlu menggelar makan malam untuk Menlu Cile."), "multilateral_reception")
+
+
+class MoreSectorWordsTests(SimpleTestCase):
+    def test_trafficking_is_not_trade(self):
+        self.assertEqual(slugs("Keduanya membahas pemberantasan perdagangan narkoba."), [])
+        self.assertEqual(slugs("They discussed trade and investment."), ["economic_trade"])
+
+    def test_coast_guards_and_search_and_rescue(self):
+        self.assertEqual(slugs("Kedua pihak membahas kerja sama penjaga pantai."), ["maritime_security"])
+        self.assertEqual(slugs("They agreed to train together in search and rescue."), ["disaster_relief"])

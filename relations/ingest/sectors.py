@@ -27,6 +27,13 @@ SETTING_RE = re.compile(
 EXAMPLE_LIST_RE = re.compile(r"\b(seperti|such as|antara lain|termasuk|including)\W+(?:[\w-]+\W+){0,3}$", re.IGNORECASE)
 
 
+TRAFFICKING_AFTER_RE = re.compile(
+    r"\s+(?:in\s+)?(?:gelap\s+)?(?:narkoba|narkotika|manusia|orang|senjata\s+ilegal|satwa|drugs?|narcotics|"
+    r"people|persons|humans|wildlife|illegal\s+arms)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class SectorHit:
     slug: str
@@ -51,6 +58,8 @@ def find_sectors(doc: Document, sentences: list[Sentence], all_mentions: bool = 
                 continue
             if _inside_proper_name(doc, sentence, match):
                 continue
+            if match.value == "economic_trade" and TRAFFICKING_AFTER_RE.match(doc.text, match.end):
+                continue  # "perdagangan narkoba", "trade in drugs": a crime, not commerce
             before = doc.text[sentence.start : match.start]
             if match.value in FORUM_SLUGS and (SETTING_RE.search(before) or EXAMPLE_LIST_RE.search(before)):
                 continue
