@@ -658,3 +658,11 @@ class MonthWordInNameTests(SimpleTestCase):
         text = "Menhan Budi Santoso menerima Dubes Korea Selatan Lee Jun Ho di Jakarta, Senin 10 Maret 2025."
         [meeting] = extract_article(text)["meetings"]
         self.assertEqual([o["name"] for o in meeting["officials"]], ["Budi Santoso", "Lee Jun Ho"])
+
+
+class PastMeetingsTests(SimpleTestCase):
+    def test_having_met_several_times_is_no_meeting(self):
+        text = "Menhan Budi Santoso mengatakan sudah beberapa kali bertemu Presiden Cile dalam lima tahun terakhir."
+        self.assertEqual(extract_article(text, published=dt.date(2025, 3, 14))["meetings"], [])
+        text = "Defence Minister Budi Santoso said he had met the Chilean president several times since taking office."
+        self.assertEqual(extract_article(text, published=dt.date(2025, 3, 14))["meetings"], [])

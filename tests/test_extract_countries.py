@@ -80,3 +80,20 @@ class IndonesianSpellingTests(SimpleTestCase):
     def test_indonesian_spellings_beside_cldr_names(self):
         self.assertEqual(codes("Dubes Hongaria, Dubes Libanon dan Dubes Kirgistan hadir.", "id"), ["HU", "LB", "KG"])
         self.assertEqual(codes("Utusan Takhta Suci bertemu Dubes Belarusia.", "id"), ["VA", "BY"])
+
+
+class CountryListTests(SimpleTestCase):
+    def sides(self, text: str) -> list[str]:
+        doc = Document(text)
+        return sorted(sides_in_sentence(doc, doc.sentences[0], find_countries(doc, "en")))
+
+    def test_a_list_of_three_countries_is_no_pair(self):
+        self.assertEqual(self.sides("The ministry is weighing offers from Turkey, Italy and Japan before talks."), [])
+
+    def test_a_list_opened_by_between_still_names_the_sides(self):
+        self.assertEqual(
+            self.sides("Talks between Indonesia, Malaysia and Singapore were held in Batam."), ["ID", "MY", "SG"]
+        )
+
+    def test_capitalised_turkey_and_jordan_are_countries(self):
+        self.assertEqual(codes("Envoys of Turkey and Jordan arrived.", "en"), ["TR", "JO"])

@@ -74,6 +74,7 @@ def sides_in_sentence(doc: Document, sentence: Sentence, mentions: list[Match]) 
     inside = [m for m in mentions if sentence.first_token <= m.first < sentence.last_token]
     sides: dict[str, int] = {}
     tokens = doc.tokens
+    listed = _long_lists(doc, sentence, inside)
     for index, mention in enumerate(inside):
         code = mention.value.code
         if is_event_venue(doc, mention):
@@ -103,11 +104,35 @@ def sides_in_sentence(doc: Document, sentence: Sentence, mentions: list[Match]) 
                 PAIR_GAP_RE.fullmatch(doc.text[left.end : right.start])
                 and not (before and before[-1] in TOPIC_BEFORE and left is mention)
                 and not _dateline_dash(doc, left, right)
+                and index not in listed
             ):
                 party = True
         if party:
             sides.setdefault(code, mention.start)
     return sides
+
+
+BETWEEN_RE = re.compile(r"\b(between|among|antara|di antara)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _long_lists(doc: Document, sentence: Sentence, inside: list[Match]) -> set[int]:
+    """Indexes of mentions in a list of three or more countries ("offers from Turkey, Italy and Japan", "partners
+    such as the US, China and Japan"): members or examples, not a pair that met, unless "between" opens it."""
+    runs, run = [], [0] if inside else []
+    for k in range(1, len(inside)):
+        if PAIR_GAP_RE.fullmatch(doc.text[inside[k - 1].end : inside[k].start]):
+            run.append(k)
+        else:
+            runs.append(run)
+            run = [k]
+    if run:
+        runs.append(run)
+    out = set()
+    for run in runs:
+        opening = doc.text[max(sentence.start, inside[run[0]].start - 40) : inside[run[0]].start]
+        if len({inside[k].value.code for k in run}) >= 3 and not BETWEEN_RE.search(opening):
+            out.update(run)
+    return out
 
 
 def _dateline_dash(doc: Document, left: Match, right: Match) -> bool:

@@ -20,7 +20,7 @@ from relations.ingest.text import ANY_CASE, CAPITALIZED, EXACT, PhraseMatcher
 logger = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # Country names that are also common words or given names in this kind of text.
-AMBIGUOUS_NAMES = frozenset({"jordan", "georgia", "chad", "guinea", "niger", "mali", "turkey", "man", "jersey"})
+AMBIGUOUS_NAMES = frozenset({"georgia", "chad", "guinea", "niger", "mali", "man", "jersey"})
 
 
 # Long official forms in Indonesian put the state form first: "Republik Federasi Brasil", "Republik Arab Mesir".

@@ -41,7 +41,10 @@ RECEIVING_RE = re.compile(
 # "have signed more than 20 agreements since 2006", "telah menggelar 12 kali latihan sejak 2010": a track record.
 TRACK_RECORD_RE = re.compile(
     r"\b(?:have|has|had|telah|sudah)\s+(?:\w+\s+){0,3}?(?:signed|held|conducted|met|menandatangani|menggelar|"
-    r"melaksanakan|bertemu)\b[^.]{0,80}?\b(?:since|sejak)\s+(?:tahun\s+)?(?:19|20)\d\d\b",
+    r"melaksanakan|bertemu)\b[^.]{0,80}?\b(?:since|sejak)\s+(?:tahun\s+)?(?:19|20)\d\d\b|"
+    # "sudah beberapa kali bertemu", "pernah bertemu", "has met him several times": meetings of the past, uncounted
+    r"\b(?:beberapa|berkali-kali|sering|pernah)\s+(?:kali\s+)?(?:bertemu|berjumpa|menerima)\b|"
+    r"\b(?:met|held talks|spoken)\b[^.]{0,60}?\b(?:several|many|multiple|numerous|a number of)\s+(?:times|occasions)\b",
     re.IGNORECASE,
 )
 PASSIVE_RECEIVING_RE = re.compile(
