@@ -97,3 +97,12 @@ class CountryListTests(SimpleTestCase):
 
     def test_capitalised_turkey_and_jordan_are_countries(self):
         self.assertEqual(codes("Envoys of Turkey and Jordan arrived.", "en"), ["TR", "JO"])
+
+    def test_a_list_after_officials_of_names_the_sides(self):
+        self.assertEqual(
+            self.sides("The defence ministers of Indonesia, Malaysia and Singapore met in Batam."), ["ID", "MY", "SG"]
+        )
+        doc = Document("Menhan menerima duta besar Jepang, Korea Selatan dan Australia di Jakarta.")
+        self.assertEqual(
+            sorted(sides_in_sentence(doc, doc.sentences[0], find_countries(doc, "id"))), ["AU", "JP", "KR"]
+        )

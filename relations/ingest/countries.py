@@ -112,7 +112,15 @@ def sides_in_sentence(doc: Document, sentence: Sentence, mentions: list[Match]) 
     return sides
 
 
-BETWEEN_RE = re.compile(r"\b(between|among|antara|di antara)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# What makes a list of countries the sides after all: "between ...", "the defence ministers of ...", "duta besar ...".
+BETWEEN_RE = re.compile(
+    r"(?:\b(?:between|among|antara)\s+(?:\w+\s+){0,2}|"
+    r"\b(?:ministers|ambassadors|envoys|leaders|chiefs|delegations|representatives|officials|heads|navies|armies|"
+    r"forces)\s+(?:of|from)\s+(?:the\s+)?|"
+    r"\b(?:duta besar|dubes|menteri(?:\s+\w+){0,2}|menlu|menhan|delegasi|perwakilan|pemimpin|panglima|kepala staf"
+    r"(?:\s+\w+){0,2}|angkatan laut|angkatan udara|angkatan darat)\s+)$",
+    re.IGNORECASE,
+)
 
 
 def _long_lists(doc: Document, sentence: Sentence, inside: list[Match]) -> set[int]:
