@@ -47,6 +47,7 @@ TRACK_RECORD_RE = re.compile(
     r"\b(?:met|held talks|spoken)\b[^.]{0,60}?\b(?:several|many|multiple|numerous|a number of)\s+(?:times|occasions)\b",
     re.IGNORECASE,
 )
+TRACK_HINT_RE = re.compile(r"\b(?:since|sejak|kali|times|occasions|pernah|sering)\b", re.IGNORECASE)
 PASSIVE_RECEIVING_RE = re.compile(
     r"\b(?:(?:was|were|being|been) (?:received|welcomed|hosted|greeted)(?: \w+)? by|"
     r"(?:diterima|disambut|dijamu)(?: \w+)? oleh)\b",
@@ -121,7 +122,7 @@ def meeting_sentences(doc: Document, cues: list[KindCue], formats: bool = False)
         s
         for s in doc.sentences
         if (s.index in cued or MEETING_VERB_RE.search(s.text) or (formats and FORMAT_WORD_RE.search(s.text)))
-        and not TRACK_RECORD_RE.search(s.text)
+        and not (TRACK_HINT_RE.search(s.text) and TRACK_RECORD_RE.search(s.text))
     ]
 
 
