@@ -32,7 +32,7 @@ MEETING_VERB_RE = re.compile(
 # Dialogue"), but not alone ("will attend the Shangri-La Dialogue in Singapore" is a forum, not a meeting).
 # "dialogue partners", "mitra dialog": members of a forum, not a meeting.
 FORMAT_WORD_RE = re.compile(
-    r"(?<!mitra )\b(dialogue|dialog|consultations|konsultasi|retreat)\b(?!\s+(?:partners?|countries|states))",
+    r"\b(?<!mitra )(dialogue|dialog|consultations|konsultasi|retreat)\b(?!\s+(?:partners?|countries|states))",
     re.IGNORECASE,
 )
 RECEIVING_RE = re.compile(
@@ -47,7 +47,14 @@ TRACK_RECORD_RE = re.compile(
     r"\b(?:met|held talks|spoken)\b[^.]{0,60}?\b(?:several|many|multiple|numerous|a number of)\s+(?:times|occasions)\b",
     re.IGNORECASE,
 )
-TRACK_HINT_RE = re.compile(r"\b(?:since|sejak|kali|times|occasions|pernah|sering)\b", re.IGNORECASE)
+TRACK_HINTS = ("since", "sejak", "kali", "times", "occasions", "pernah", "sering")
+
+
+def _may_be_track_record(text: str) -> bool:
+    lower = text.lower()
+    return any(hint in lower for hint in TRACK_HINTS)  # cheaper than the pattern on every sentence
+
+
 PASSIVE_RECEIVING_RE = re.compile(
     r"\b(?:(?:was|were|being|been) (?:received|welcomed|hosted|greeted)(?: \w+)? by|"
     r"(?:diterima|disambut|dijamu)(?: \w+)? oleh)\b",
@@ -122,7 +129,7 @@ def meeting_sentences(doc: Document, cues: list[KindCue], formats: bool = False)
         s
         for s in doc.sentences
         if (s.index in cued or MEETING_VERB_RE.search(s.text) or (formats and FORMAT_WORD_RE.search(s.text)))
-        and not (TRACK_HINT_RE.search(s.text) and TRACK_RECORD_RE.search(s.text))
+        and not (_may_be_track_record(s.text) and TRACK_RECORD_RE.search(s.text))
     ]
 
 
