@@ -347,3 +347,7 @@ class JuniorDiplomatTitlesTests(SimpleTestCase):
         self.assertEqual([name for name, _, _ in people(text, "en")], ["Pedro Gomez", "Lucia Vega"])
         text = "Turut hadir Konselor Kedubes Kolombia Pedro Gomez dan Sekretaris Pertama Lucia Vega."
         self.assertEqual(people(text)[0], ("Pedro Gomez", "CO", "accompanying"))
+
+    def test_senior_lieutenant_general_alone_marks_an_official(self):
+        text = "The delegation was led by Senior Lieutenant General Pham Van Tuan."
+        self.assertEqual(people(text, "en"), [("Pham Van Tuan", None, "principal")])

@@ -158,3 +158,9 @@ class MoreSectorWordsTests(SimpleTestCase):
     def test_coast_guards_and_search_and_rescue(self):
         self.assertEqual(slugs("Kedua pihak membahas kerja sama penjaga pantai."), ["maritime_security"])
         self.assertEqual(slugs("They agreed to train together in search and rescue."), ["disaster_relief"])
+
+    def test_receiving_a_visiting_delegation_is_a_delegation_visit(self):
+        self.assertEqual(
+            kind("Wamenhan menerima kunjungan delegasi Kementerian Pertahanan Jepang."), "delegation_visit"
+        )
+        self.assertEqual(kind("The minister hosted a delegation of Japanese officials."), "delegation_visit")

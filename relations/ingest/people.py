@@ -273,7 +273,7 @@ RANKS_AS_TITLE = re.compile(
     r"brigadir jenderal|mayor jenderal|letnan jenderal|laksamana (?:madya|muda|pertama)|"
     r"marsekal (?:madya|muda|pertama)|mayor jeneral|mejar jeneral|leftenan jeneral|brigedier jeneral|"
     r"first admiral|lieutenant colonel|lt\.? ?col|lieutenant commander|wing commander|captain|capt\.|"
-    r"letkol|mayor|major)",
+    r"letkol|mayor|major|senior (?:lieutenant general|general|colonel)|letnan jenderal senior|jenderal senior)",
     re.IGNORECASE,
 )
 
