@@ -10,6 +10,8 @@ class PlannedTests(SimpleTestCase):
             "Pada hari Jumat akan ada pertemuan komisi bersama.",
             "Menhan juga dijadwalkan menerima kunjungan Dubes India.",
             "The two ministers are expected to hold talks on Monday.",
+            "The minister will travel to Lima next week for talks with her counterpart.",
+            "Menlu akan bertolak ke Lima pekan depan untuk bertemu Menlu Peru.",
         ):
             with self.subTest(sentence=sentence):
                 self.assertTrue(is_planned(sentence))

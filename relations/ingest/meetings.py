@@ -404,7 +404,15 @@ def is_planned(sentence: str) -> bool:
         verb = MEETING_VERB_RE.search(following)
         if verb and len(following[: verb.start()].split()) <= 3:
             return True
+        trip = TRAVEL_VERB_RE.match(following)
+        if trip and MEETING_VERB_RE.search(sentence, cue.end() + trip.end()):
+            return True  # "will travel to Santiago next week for talks", "akan bertolak ke Tokyo untuk bertemu"
     return False
+
+
+TRAVEL_VERB_RE = re.compile(
+    r"\s+(?:\w+\s+)?(?:travel|fly|head|leave|depart|go|berangkat|bertolak|terbang|melawat|bertandang)\b", re.I
+)
 
 
 def inherit_dates(doc: Document, drafts: list[MeetingDraft]) -> None:
