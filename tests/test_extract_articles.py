@@ -666,3 +666,16 @@ class PastMeetingsTests(SimpleTestCase):
         self.assertEqual(extract_article(text, published=dt.date(2025, 3, 14))["meetings"], [])
         text = "Defence Minister Budi Santoso said he had met the Chilean president several times since taking office."
         self.assertEqual(extract_article(text, published=dt.date(2025, 3, 14))["meetings"], [])
+
+
+class InternationalBodyTests(SimpleTestCase):
+    def test_meeting_the_un_secretary_general_abroad_is_no_bilateral_meeting(self):
+        text = "Foreign Minister Sari Dewi met UN Secretary-General Antonio Guterres in New York on Monday."
+        self.assertEqual(extract_article(text, published=dt.date(2025, 3, 14))["meetings"], [])
+        text = "Menlu Sari Dewi bertemu Sekjen PBB Antonio Guterres di New York, Senin (10/3)."
+        self.assertEqual(extract_article(text, published=dt.date(2025, 3, 14))["meetings"], [])
+
+    def test_a_counterpart_met_in_a_foreign_capital_is_still_a_meeting(self):
+        text = "Menlu Sari Dewi bertemu Menlu Selandia Baru Mark Lee di Wellington, Senin (10/3)."
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
+        self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("NZ", ["ID"]))

@@ -69,6 +69,9 @@ def detect_language(text: str) -> str:
     lead = max(domain, key=domain.get)
     if domain[lead] >= 2 and domain[lead] >= 2 * min(domain.values()) and guess in (lead, "ms", "tl", None):
         return lead
+    other_lang = "id" if lead == "en" else "en"
+    if domain[lead] >= 2 and domain[other_lang] == 0 and counts[lead] >= 1 and counts[other_lang] == 0:
+        return lead  # langdetect misreads a short line of names ("... Antonio Guterres di New York, Senin (10/3)")
     if guess in SUPPORTED and counts[guess] >= counts["id" if guess == "en" else "en"] and domain[guess] >= 1:
         return guess
     name = LANGUAGE_NAMES.get(guess or "", guess or "unknown")

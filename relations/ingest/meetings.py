@@ -197,8 +197,13 @@ def draft_meetings(
             fallback = next((p.posted_to for p in people if p.country == home and p.posted_to), None)
         if home_visited or qualified_home:
             fallback = _most_mentioned_foreign(doc, countries, home) or fallback
-        unplaced = [p for p in people if p.country is None and p.kind == "title" and p.name]
-        if fallback and unplaced and sentences:
+        # "met UN Secretary-General X in New York": an international body's official is no country's side.
+        unplaced = [
+            p
+            for p in people
+            if p.country is None and p.kind == "title" and p.name and not INTERNATIONAL_RE.search(p.title)
+        ]
+        if fallback and unplaced and sentences and not _only_international_met(doc, people, sentences):
             anchors = [s.index for s in sentences]
             return [MeetingDraft(sides=[home, fallback], anchors=anchors, home=home)]
         return []
@@ -231,6 +236,19 @@ def draft_meetings(
         anchors = [i for i, sides in sorted(per_sentence.items()) if code in sides]
         drafts.append(MeetingDraft(sides=[home, code], anchors=anchors, home=home))
     return drafts
+
+
+INTERNATIONAL_RE = re.compile(
+    r"\b(?:UN|PBB|United Nations|Perserikatan Bangsa-Bangsa|ASEAN|NATO|EU|European Union|Uni Eropa|WHO|IMF|"
+    r"World Bank|Bank Dunia|ICRC|UNIFIL|UNHCR|UNDP|UNICEF|OIC|OKI|Interpol|Secretary-General|Sekretaris Jenderal PBB)\b"
+)
+
+
+def _only_international_met(doc: Document, people: list[Person], sentences: list[Sentence]) -> bool:
+    """The officials of the meeting sentences other than the first are all officials of international bodies."""
+    reported = {s.index for s in sentences}
+    named = [p for p in people if p.sentence in reported and p.kind == "title" and p.name]
+    return len(named) >= 2 and all(INTERNATIONAL_RE.search(p.title) for p in named[1:])
 
 
 def _home_place(doc: Document, places: list[Match], sentences: list[Sentence], home: str) -> bool:
