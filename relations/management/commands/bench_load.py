@@ -11,10 +11,12 @@ from django.db import connection
 from relations import benchmark, loadtest
 from relations.models import Meeting
 
-# Measured on 2 cores at 100,000 meetings (docs/performance.md): the page is CPU-bound in Python, so threads add
-# nothing over processes and more processes than cores only add switching.
+# Chosen on 2 cores at 100,000 meetings (docs/performance.md): the page costs ~5 ms of Python CPU and ~0.3 ms of
+# PostgreSQL, so processes, not threads, give throughput (the GIL), and one process more than cores covers the
+# waits on Redis and PostgreSQL. Two threads each keep connections alive (sync workers close every one, ~10% more
+# CPU per request) and overlap those waits; four threads only queue behind the GIL.
 DEFAULT_WORKERS = 3
-DEFAULT_THREADS = 1
+DEFAULT_THREADS = 2
 
 
 class Command(BaseCommand):
@@ -39,7 +41,7 @@ class Command(BaseCommand):
             "--threads",
             type=int,
             default=DEFAULT_THREADS,
-            help="Threads per worker; more than 1 uses the gthread worker (default 1: sync workers).",
+            help=f"Threads per worker: 1 runs sync workers, more the gthread worker (default {DEFAULT_THREADS}).",
         )
         parser.add_argument("--warmup", type=int, default=5, help="Seconds of unmeasured load first (default 5).")
         parser.add_argument("--json", metavar="PATH", help="Also write the figures as a JSON object to PATH.")
