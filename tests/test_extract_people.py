@@ -351,3 +351,9 @@ class JuniorDiplomatTitlesTests(SimpleTestCase):
     def test_senior_lieutenant_general_alone_marks_an_official(self):
         text = "The delegation was led by Senior Lieutenant General Pham Van Tuan."
         self.assertEqual(people(text, "en"), [("Pham Van Tuan", None, "principal")])
+
+
+class NameAsTitleTests(SimpleTestCase):
+    def test_name_selaku_title(self):
+        text = "Pertemuan antara Andi Wijaya selaku Menteri Pertahanan RI dan Ana Vega selaku Duta Besar Kolombia."
+        self.assertEqual(people(text), [("Andi Wijaya", "ID", "principal"), ("Ana Vega", "CO", "principal")])

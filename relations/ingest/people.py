@@ -447,7 +447,11 @@ def _name_before(doc: Document, first: int, sentence) -> tuple[int, int] | None:
     tokens, k = doc.tokens, first
     if k and tokens[k - 1].key in ("the", "his", "her", "its"):
         k -= 1
-    if k - 1 < sentence.first_token or doc.text[tokens[k - 1].end : tokens[k].start] != ", ":
+    if k - 1 > sentence.first_token and tokens[k - 1].key in ("selaku", "sebagai") and tokens[k - 2].is_capitalized:
+        k -= 1  # "Budi Santoso selaku Menteri Pertahanan": the name, "as", the title
+        if doc.text[tokens[k - 1].end : tokens[k].start] not in (" ", ", "):
+            return None
+    elif k - 1 < sentence.first_token or doc.text[tokens[k - 1].end : tokens[k].start] != ", ":
         return None
     end, start = k, k
     while start > sentence.first_token and end - start < 5:
