@@ -111,3 +111,12 @@ class NumericDateTests(SimpleTestCase):
 
     def test_prices_and_version_numbers_are_no_dates(self):
         self.assertEqual(resolved("Harga naik menjadi 12.500.000 rupiah pada versi 1.2.3."), [])
+
+
+class WeekdayDayMonthVariantsTests(SimpleTestCase):
+    def test_time_of_day_between_weekday_and_brackets(self):
+        self.assertEqual(resolved("Menhan menerima Dubes, Senin sore (10/3).", dt.date(2025, 3, 14)), ["2025-03-10"])
+        self.assertEqual(resolved("Pertemuan digelar Rabu malam (12/3).", dt.date(2025, 3, 14)), ["2025-03-12"])
+
+    def test_weekday_and_day_month_without_brackets(self):
+        self.assertEqual(resolved("Menhan menerima Dubes pada Senin, 10/3.", dt.date(2025, 3, 14)), ["2025-03-10"])

@@ -34,7 +34,8 @@ _REL = "|".join(sorted((re.escape(r) for r in RELATIVE), key=len, reverse=True))
 _UNTIL = r"(?:\s*[-–—]\s*\d{1,2}|\s+(?:hingga|sampai|s\.d\.?|to|and|dan)\s+\d{1,2})?(?:st|nd|rd|th)?"
 DATE_RE = re.compile(
     rf"""
-    (?P<wd1>{_WD})\s*,?\s*\(\s*(?P<d1>\d{{1,2}})\s*/\s*(?P<m1>\d{{1,2}})(?:\s*/\s*(?P<y1>\d{{2,4}}))?\s*\)
+    (?P<wd1>{_WD})\s*(?:(?:pagi|siang|sore|malam|petang|dini\s+hari)\s*)?,?\s*(?P<open>\()?\s*
+        (?P<d1>\d{{1,2}})\s*/\s*(?P<m1>\d{{1,2}})(?:\s*/\s*(?P<y1>\d{{2,4}}))?\b(?(open)\s*\))
   | (?P<wd7>{_WD})\s*\(\s*(?:(?P<d7>\d{{1,2}})\s+(?P<m7>{_MO})|(?P<m8>{_MO})\.?\s+(?P<d8>\d{{1,2}}))\.?\s*\)
   | (?:(?P<wd2>{_WD})\s*,?\s*)?(?:(?:tanggal|tgl\.?)\s*)?
         \b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?{_UNTIL}\s+(?:of\s+)?(?P<m2>{_MO})\b\.?
