@@ -257,8 +257,10 @@ class Workers:
                 ready.update(reply)
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         self.stop()
+        if exc_type is None:  # kept after a failure, for its traceback
+            Path(self.log.name).unlink(missing_ok=True)
 
     def stop(self) -> None:
         """Warm shutdown (SIGTERM: a task under way finishes), then SIGKILL to a group that hangs."""

@@ -204,8 +204,10 @@ class Gunicorn:
             time.sleep(0.1)
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         self.stop()
+        if exc_type is None:  # kept after a failure, for its traceback
+            Path(self.log.name).unlink(missing_ok=True)
 
     def stop(self) -> int | None:
         """SIGTERM to the master (graceful: workers finish their request), SIGKILL to the group if it hangs."""
