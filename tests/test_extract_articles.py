@@ -679,3 +679,16 @@ class InternationalBodyTests(SimpleTestCase):
         text = "Menlu Sari Dewi bertemu Menlu Selandia Baru Mark Lee di Wellington, Senin (10/3)."
         [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
         self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("NZ", ["ID"]))
+
+
+class VisitingAdjectiveTests(SimpleTestCase):
+    def test_the_visiting_foreign_minister_s_country_does_not_host(self):
+        text = (
+            "President Budi Santoso received the visiting Peruvian foreign minister, Ana Vega, at the Merdeka Palace "
+            "on Thursday."
+        )
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
+        self.assertEqual(
+            (meeting["host_country"], meeting["partner_countries"], meeting["place"]),
+            ("ID", ["PE"], "the Merdeka Palace"),
+        )

@@ -58,6 +58,8 @@ def is_visit_destination(doc: Document, mention: Match) -> bool:
     previous = [t.key for t in tokens[max(0, mention.first - 2) : mention.first]]
     if not previous or previous[-1] not in VISIT_BEFORE:
         return False
+    if previous[-1] == "visiting" and mention.value.kind == "demonym":
+        return False  # "the visiting Chilean minister": the visitor's country, not the one visited
     if previous[-1] == "to" and (len(previous) < 2 or previous[-2] not in ("visit", "trip", "travel", "came", "flew")):
         return False
     return not TO_ATTEND_RE.match(doc.text[mention.end : mention.end + 60])
@@ -66,6 +68,8 @@ def is_visit_destination(doc: Document, mention: Match) -> bool:
 def is_event_venue(doc: Document, mention: Match) -> bool:
     """ "visiting Laos to attend the ADMM-Plus": the country is where a multilateral event took place."""
     previous = doc.tokens[mention.first - 1].key if mention.first else ""
+    if previous == "visiting" and mention.value.kind == "demonym":
+        return False
     return previous in VISIT_BEFORE and bool(TO_ATTEND_RE.match(doc.text[mention.end : mention.end + 60]))
 
 
