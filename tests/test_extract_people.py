@@ -357,3 +357,7 @@ class NameAsTitleTests(SimpleTestCase):
     def test_name_selaku_title(self):
         text = "Pertemuan antara Andi Wijaya selaku Menteri Pertahanan RI dan Ana Vega selaku Duta Besar Kolombia."
         self.assertEqual(people(text), [("Andi Wijaya", "ID", "principal"), ("Ana Vega", "CO", "principal")])
+
+    def test_wire_copy_titles_defence_chief_and_top_diplomat(self):
+        text = "Chile's top diplomat Ana Vega met Indonesia's defence chief Andi Wijaya on Thursday."
+        self.assertEqual(people(text, "en"), [("Ana Vega", "CL", "principal"), ("Andi Wijaya", "ID", "principal")])
