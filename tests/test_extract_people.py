@@ -361,3 +361,7 @@ class NameAsTitleTests(SimpleTestCase):
     def test_wire_copy_titles_defence_chief_and_top_diplomat(self):
         text = "Chile's top diplomat Ana Vega met Indonesia's defence chief Andi Wijaya on Thursday."
         self.assertEqual(people(text, "en"), [("Ana Vega", "CL", "principal"), ("Andi Wijaya", "ID", "principal")])
+
+    def test_an_office_acronym_in_brackets_before_the_name(self):
+        text = "Wamenhan menerima Direktur Jenderal Persenjataan Prancis (DGA) Paul Martin di Jakarta."
+        self.assertEqual(people(text)[-1], ("Paul Martin", "FR", "principal"))

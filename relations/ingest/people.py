@@ -508,6 +508,13 @@ def _name_after(doc: Document, i: int, limit: int, honorifics) -> tuple[int | No
     if i >= limit:
         return None, None
     gap = doc.text[tokens[i - 1].end : tokens[i].start]
+    if gap.strip() == "(" and _is_acronym(tokens[i].text) and i + 1 < limit:
+        # "Direktur Jenderal Persenjataan Prancis (DGA) Emmanuel X": the office's acronym, then the name.
+        close = doc.text[tokens[i].end : tokens[i + 1].start]
+        if close.strip() not in (")", "),"):
+            return None, None
+        i += 1
+        gap = ""
     if gap.replace(")", "").strip() not in ("", ",", ".", "'", "’", "',", "’,", ".,"):
         return None, None
     i = _skip_honorifics(doc, i, limit, honorifics)
