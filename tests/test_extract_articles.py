@@ -692,3 +692,22 @@ class VisitingAdjectiveTests(SimpleTestCase):
             (meeting["host_country"], meeting["partner_countries"], meeting["place"]),
             ("ID", ["PE"], "the Merdeka Palace"),
         )
+
+
+class InstitutionTests(SimpleTestCase):
+    def test_an_institution_in_the_title_names_the_official_s_country(self):
+        text = (
+            "Indonesian Armed Forces Commander General Agus Wirawan received the Vice Chairman of the Joint Chiefs of "
+            "Staff, General Mark Lee, in Jakarta on Tuesday."
+        )
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
+        self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("ID", ["US"]))
+
+    def test_an_institution_as_the_venue(self):
+        text = "Foreign Minister Sari Dewi met Secretary of State Mark Lee at the State Department on Tuesday."
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
+        self.assertEqual((meeting["host_country"], meeting["partner_countries"]), ("US", ["ID"]))
+
+    def test_a_city_where_an_attache_is_posted_says_nothing_of_his_country(self):
+        text = "Menhan Budi Santoso menerima Atase Pertahanan di Jakarta, Kolonel Mark Lee, Selasa (11/3)."
+        self.assertEqual(extract_article(text, published=dt.date(2025, 3, 14))["meetings"], [])

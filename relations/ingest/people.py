@@ -257,6 +257,7 @@ def find_people(doc: Document, countries: list[Match]) -> list[Person]:
         claimed_until = name_last or title_end
     people.extend(_ranked_without_title(doc, people))
     people.extend(_delegation_members(doc, people, countries))
+    _country_from_institution(doc, people)
     people.sort(key=lambda p: p.start)
     _mark_accompanying(doc, people)
     _resolve_counterparts(people)
@@ -311,6 +312,22 @@ def _ranked_without_title(doc: Document, people: list[Person]) -> list[Person]:
         covered.append((person.start, person.end))
         found.append(person)
     return found
+
+
+def _country_from_institution(doc: Document, people: list[Person]) -> None:
+    """ "the Vice Chairman of the Joint Chiefs of Staff", "Director of the Kremlin's ...": an institution or city inside
+    the title, not after "in"/"di" (where an envoy is posted), gives the country the title left unsaid."""
+    places = gazetteer.place_matcher()
+    for person in people:
+        if person.country is not None or not person.title:
+            continue
+        first = doc.token_index_at(person.start)
+        last = doc.token_index_at(person.start + len(person.title)) if person.name else doc.token_index_at(person.end)
+        for match in places.find_all(doc, first, min(last + 1, len(doc.tokens))):
+            previous = doc.tokens[match.first - 1].key if match.first else ""
+            if match.first > first and previous not in POSTED_TO and previous not in ("ke", "from", "dari"):
+                person.country, person.country_explicit = match.value, True
+                break
 
 
 MEMBERS_RE = re.compile(
