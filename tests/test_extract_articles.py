@@ -711,3 +711,17 @@ class InstitutionTests(SimpleTestCase):
     def test_a_city_where_an_attache_is_posted_says_nothing_of_his_country(self):
         text = "Menhan Budi Santoso menerima Atase Pertahanan di Jakarta, Kolonel Mark Lee, Selasa (11/3)."
         self.assertEqual(extract_article(text, published=dt.date(2025, 3, 14))["meetings"], [])
+
+
+class IndonesianPassiveTests(SimpleTestCase):
+    def test_diterima_oleh_reports_a_courtesy_call_hosted_by_who_follows(self):
+        text = "Dubes Kolombia untuk Indonesia Ana Vega diterima oleh Wamenhan Andi Wijaya di Jakarta, Selasa (11/3)."
+        [meeting] = extract_article(text, published=dt.date(2025, 3, 14))["meetings"]
+        self.assertEqual(
+            (meeting["kind"], meeting["host_country"], {o["name"]: o["country"] for o in meeting["officials"]}),
+            ("courtesy_call", "ID", {"Ana Vega": "CO", "Andi Wijaya": "ID"}),
+        )
+
+    def test_a_proposal_well_received_is_no_meeting(self):
+        text = "Usulan kerja sama itu diterima baik oleh pemerintah Kolombia, Selasa (11/3)."
+        self.assertEqual(extract_article(text, published=dt.date(2025, 3, 14))["meetings"], [])

@@ -21,7 +21,8 @@ from relations.ingest.people import Person, same_person
 from relations.ingest.text import Document, Match, Sentence, word_set
 
 MEETING_VERB_RE = re.compile(
-    r"\b(menerima|menyambut(?! baik)|menjamu|bertemu|berbincang|berdiskusi|kunjungan|pertemuan|received|receives|"
+    r"\b(menerima|menyambut(?! baik)|menjamu|diterima|disambut|dijamu|ditemui|bertemu|berbincang|berdiskusi|"
+    r"kunjungan|pertemuan|received|receives|"
     # "welcomed the Ambassador", not "welcomed the ceasefire"
     r"welcomed(?=\s+(?:the\s+|his\s+|her\s+)?(?:(?-i:[A-Z])|delegat|visiting|counterpart|envoy|ambassador|minister))|"
     r"hosted|hosts|met|meet|meets|meeting|meetings|talks|visit|visited|visiting|called on|spoke|phone|telepon|"
@@ -57,7 +58,7 @@ def _may_be_track_record(text: str) -> bool:
 
 PASSIVE_RECEIVING_RE = re.compile(
     r"\b(?:(?:was|were|being|been) (?:received|welcomed|hosted|greeted)(?: \w+)? by|"
-    r"(?:diterima|disambut|dijamu)(?: \w+)? oleh)\b",
+    r"(?:diterima|disambut|dijamu)(?:(?: \w+)? oleh)?)\b(?! baik)",
     re.IGNORECASE,
 )
 CALLED_ON_RE = re.compile(
