@@ -40,6 +40,22 @@ class StoringOnceTests(TestCase):
             copy.article.status_message, f"A near-duplicate of article #{original.pk}; it is reviewed there."
         )
 
+    def test_a_near_duplicate_in_accented_text_is_found_by_its_size_in_bytes(self):
+        # The candidates are narrowed by their size in bytes: two-byte letters must not push the copy out.
+        def accented(text):
+            return text.replace("a", "á").replace("e", "é")
+
+        original = intake_text(accented(ENGLISH), language="en").article
+        variant = ENGLISH.replace("Jakarta, Tuesday (14/5).", "JAKARTA (Tuesday 14/5) -")
+        copy = intake_text(accented(variant), language="en")
+        self.assertEqual((copy.outcome, copy.article.duplicate_of_id), (Outcome.NEAR_DUPLICATE, original.pk))
+
+    def test_a_much_longer_text_is_not_compared(self):
+        original = intake_text(ENGLISH).article
+        longer = intake_text(ENGLISH + "\n\n" + ENGLISH.replace("Chile", "Peru"))
+        self.assertEqual((longer.outcome, longer.article.duplicate_of_id), (Outcome.CREATED, None))
+        self.assertNotEqual(longer.article.pk, original.pk)
+
     def test_a_different_article_is_not_a_near_duplicate(self):
         intake_text(ENGLISH)
         self.assertEqual(intake_text(INDONESIAN).outcome, Outcome.CREATED)

@@ -15,8 +15,7 @@ from enum import StrEnum
 from babel import Locale
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models import Func, IntegerField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -32,6 +31,17 @@ NEAR_DUPLICATE_CANDIDATES = 200
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
 HEADER_LINE = re.compile(r"^(SOURCE|URL|PUBLISHED|TITLE|OUTLET):\s*(.*)$", re.IGNORECASE)
+
+
+class ByteLength(Func):
+    """The stored size of a text in bytes. PostgreSQL reads it from the value's header without decompressing the
+    text, where the length in characters would decompress every candidate of the near-duplicate window."""
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))", **extra_context)
 
 
 class IntakeError(ValueError):
@@ -154,11 +164,13 @@ def find_near_duplicate(text: str, *, title: str, published_on: dt.date | None) 
         nearby |= Q(title__iexact=title)
     if published_on:
         nearby |= Q(published_on=published_on)
-    # A ratio of 90 is impossible when one text is more than 22% longer than the other.
+    # A ratio of 90 is impossible when one text is more than 22% longer than the other (in characters; the bounds
+    # are on bytes, a little wider, since a character is one to four bytes).
+    size = len(text.encode("utf-8"))
     candidates = (
         Article.objects.filter(nearby, duplicate_of__isnull=True)
-        .annotate(length=Length("text"))
-        .filter(length__gte=len(text) * 0.8, length__lte=len(text) * 1.25)
+        .annotate(size=ByteLength("text"))
+        .filter(size__gte=size * 0.75, size__lte=size * 1.33)
         .order_by("-created_at")
         .only("pk", "text", "status")[:NEAR_DUPLICATE_CANDIDATES]
     )
