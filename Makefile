@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: screenshots run test setup data admin lint bench clean vendor-plotly score score-heldout score-heldout2 score-heldout3 score-heldout4
+.PHONY: screenshots run test setup data admin lint bench bench-weight bench-load bench-ingest clean vendor-plotly score score-heldout score-heldout2 score-heldout3 score-heldout4
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -68,6 +68,20 @@ screenshots: setup
 bench: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py bench $(BENCH_ARGS)
+
+# Bytes the browser transfers for the overview and a partner page, first and repeat visit (Debian chromium).
+bench-weight: setup
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py bench_weight $(BENCH_WEIGHT_ARGS)
+
+# gunicorn under wrk on loopback: requests/s and latency of the busiest partner's page.
+bench-load: setup
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py bench_load $(BENCH_LOAD_ARGS)
+
+# Extraction rate on one core, then articles through intake and two Celery workers (PostgreSQL and REDIS_URL).
+bench-ingest: setup
+	$(PY) manage.py bench_ingest --cleanup $(BENCH_INGEST_ARGS)
 
 # plotly.js is committed under static/vendor/plotly/: a bundle of only the trace types the charts use, at the
 # plotly.js version the Python package ships. This rebuilds it from the npm registry (see tools/plotly-bundle).
