@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from relations.models import Meeting, MeetingSector
-from relations.paginators import CappedListPaginator
+from relations.paginators import CappedListPaginator, CappedUnionPaginator
 from relations.views.meetings import highlight
 
 from .factories import (
@@ -147,8 +147,20 @@ class MeetingListTests(LoggedInTestCase):
         self.assertContains(response, 'aria-sort="ascending"><a href="?sort=-title">')
 
 
+class TextSearchCapTests(LoggedInTestCase):
+    def test_a_text_search_counts_up_to_300_and_a_plain_list_up_to_1000(self):
+        make_meeting(title="Fisheries round 1", held_on=dt.date(2024, 1, 1))
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("relations:meeting-list"), {"q": "fisheries"})
+            self.client.get(reverse("relations:meeting-list"), {"start": "2024-01-01"})
+        text_count, list_count = [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+        self.assertEqual(text_count.count("LIMIT 301"), 5)
+        self.assertIn("LIMIT 1001", list_count)
+
+
 @mock.patch("relations.views.meetings.PAGE_SIZE", 2)
 @mock.patch.object(CappedListPaginator, "cap", 3)
+@mock.patch.object(CappedUnionPaginator, "cap", 3)
 class MeetingListCappedCountTests(LoggedInTestCase):
     """Past the paginator's cap the list says "more than", pages on with "Next" and has no "Last" page."""
 
