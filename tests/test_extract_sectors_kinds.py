@@ -164,3 +164,73 @@ class MoreSectorWordsTests(SimpleTestCase):
             kind("Wamenhan menerima kunjungan delegasi Kementerian Pertahanan Jepang."), "delegation_visit"
         )
         self.assertEqual(kind("The minister hosted a delegation of Japanese officials."), "delegation_visit")
+
+
+class DefenceFromItsBranchesTests(SimpleTestCase):
+    def test_a_branch_discussed_by_defence_leaders_is_defence_too(self):
+        self.assertEqual(
+            slugs("The defence minister received the Thai navy chief. They agreed to hold more naval exercises."),
+            ["defence", "military_education_training"],
+        )
+        self.assertEqual(
+            slugs("Menhan menerima Dubes Chile. Keduanya membahas patroli terkoordinasi di perbatasan laut."),
+            ["defence", "maritime_security"],
+        )
+
+    def test_without_a_defence_leader_or_with_peacekeeping_alone_it_is_not(self):
+        self.assertEqual(
+            slugs("Menlu RI menerima Menlu Fiji. Keduanya membahas patroli terkoordinasi."), ["maritime_security"]
+        )
+        self.assertEqual(slugs("The defence minister thanked Indonesia for its peacekeepers."), ["peacekeeping"])
+
+
+class BackgroundSentenceTests(SimpleTestCase):
+    def test_what_the_countries_have_done_so_far_is_not_what_was_discussed(self):
+        self.assertEqual(
+            slugs(
+                "Keduanya membahas ekspor kopi. Sebagai informasi, kedua negara juga bekerja sama di bidang kesehatan."
+            ),
+            ["economic_trade"],
+        )
+        self.assertEqual(
+            slugs("They discussed coffee exports. The two countries have long cooperated in health and education."),
+            ["economic_trade"],
+        )
+
+
+class InflectedAndAbbreviatedSectorWordsTests(SimpleTestCase):
+    def test_energy_sources_by_name(self):
+        self.assertEqual(slugs("Keduanya membahas pengembangan bioenergi dan panas bumi."), ["energy"])
+        self.assertEqual(slugs("They discussed a geothermal power plant."), ["energy"])
+
+    def test_peacekeepers_and_militants(self):
+        self.assertEqual(slugs("Indonesia siap mengirim pemelihara perdamaian ke Lebanon."), ["peacekeeping"])
+        self.assertEqual(slugs("A single peacekeeper was honoured."), ["peacekeeping"])
+        self.assertEqual(slugs("They shared information on militants crossing the border."), ["counter_terrorism"])
+        self.assertEqual(slugs("Keduanya membahas pencegahan radikalisasi di media sosial."), ["counter_terrorism"])
+
+    def test_exercise_and_school_abbreviations(self):
+        self.assertEqual(
+            slugs("Kedua angkatan laut sepakat menggelar latma tahun depan."), ["military_education_training"]
+        )
+        self.assertEqual(slugs("Dua perwira Filipina akan belajar di Seskoal."), ["military_education_training"])
+
+    def test_trade_investment_and_cyber_forms(self):
+        self.assertEqual(slugs("Menteri mengajak investor Korea mendukung hilirisasi nikel."), ["economic_trade"])
+        self.assertEqual(slugs("They discussed recent cyberattacks on banks."), ["cyber_security"])
+        self.assertEqual(slugs("Kepala BNPB turut hadir dalam pertemuan."), ["disaster_relief"])
+
+    def test_training_border_guards_is_military_training(self):
+        self.assertEqual(
+            slugs("Indonesia offered to train border guards from Timor-Leste."), ["military_education_training"]
+        )
+        self.assertEqual(slugs("TNI siap melatih penjaga perbatasan Papua Nugini."), ["military_education_training"])
+
+
+class DefenceIndustryInvestmentTests(SimpleTestCase):
+    def test_investing_in_defence_firms_is_defence_industry_not_trade(self):
+        self.assertEqual(
+            slugs("Saudi Arabia is ready to invest in Indonesian defence companies."), ["defence_industry"]
+        )
+        self.assertEqual(slugs("Mesir berminat berinvestasi pada industri pertahanan nasional."), ["defence_industry"])
+        self.assertEqual(slugs("Mesir berminat berinvestasi pada industri makanan."), ["economic_trade"])

@@ -6,8 +6,10 @@ happened, not what it was about, so that mention does not count; the forum discu
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from relations.ingest import gazetteer
 from relations.ingest.text import Document, Sentence
@@ -34,6 +36,28 @@ TRAFFICKING_AFTER_RE = re.compile(
 )
 
 
+# Defence ministers, chiefs of the armed forces and their attachés: when they discuss a branch of defence cooperation
+# (exercises, patrols, the defence industry), the talks are about defence as a whole too.
+DEFENCE_LEADER_RE = re.compile(
+    r"\b(?:defen[cs]e\s+(?:minist(?:er|ers|ry)|secretary|chief|force\s+chief|attach[eé]s?)|"
+    r"(?:minist(?:er|ry)|secretary|department|chief)\s+of\s+(?:the\s+)?defen[cs]e|pentagon|"
+    r"(?:military|army|navy|naval|air\s+force|armed\s+forces)\s+(?:chief|commander)s?|"
+    r"(?:commander|chief)\s+of\s+(?:the\s+)?(?:\w+\s+)?(?:armed\s+forces|army|navy|air\s+force|general\s+staff)|"
+    r"(?:wakil\s+)?(?:menteri|kementerian|atase)\s+pertahanan|atase\s+militer|panglima|kepala\s+staf|"
+    r"menhan|wamenhan|kemhan|kemenhan|mabes\s*tni)\b"
+    r"|\b(?:KSAL|KSAD|KSAU|Kasal|Kasad|Kasau|Kasum|CDF)\b",
+    re.IGNORECASE,
+)
+# A sentence that recalls what the countries have done so far ("Sebagai informasi, ...", "The two countries have long
+# cooperated in ...") is background to the meeting, not what the meeting discussed.
+BACKGROUND_RE = re.compile(
+    r"^\W*(?:sebagai\s+informasi|sebagai\s+catatan|selama\s+ini|for\s+the\s+record|as\s+background)\b"
+    r"|\b(?:ha(?:ve|s)\s+long\s+(?:cooperated|worked\s+together)|(?:telah|sudah)\s+lama\s+"
+    r"(?:menjalin|bekerja\s*sama))\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class SectorHit:
     slug: str
@@ -52,6 +76,8 @@ def find_sectors(doc: Document, sentences: list[Sentence], all_mentions: bool = 
     hits = []
     matcher = gazetteer.sector_matcher()
     for sentence in sentences:
+        if not all_mentions and BACKGROUND_RE.search(sentence.text):
+            continue
         for match in matcher.find_all(doc, sentence.first_token, sentence.last_token):
             if all_mentions:
                 hits.append(SectorHit(match.value, sentence.index, match.start, match.end, match.first, match.last))
@@ -66,6 +92,31 @@ def find_sectors(doc: Document, sentences: list[Sentence], all_mentions: bool = 
             hits.append(SectorHit(match.value, sentence.index, match.start, match.end, match.first, match.last))
         if not all_mentions:
             hits = _context_hits(doc, sentence, hits)
+    if not all_mentions:
+        hits = _defence_from_its_branches(doc, sentences, hits)
+    return hits
+
+
+@cache
+def _branches_of(parent: str) -> frozenset[str]:
+    rows = json.loads((gazetteer.DATA_DIR / "sectors.json").read_text(encoding="utf-8"))
+    return frozenset(row["slug"] for row in rows if row["parent"] == parent)
+
+
+def _defence_from_its_branches(doc: Document, sentences: list[Sentence], hits: list[SectorHit]) -> list[SectorHit]:
+    """Defence itself when a branch of it is discussed and a defence minister or armed forces chief takes part.
+
+    Peacekeeping does not count: a contribution to a UN mission is as much the foreign ministry's subject."""
+    if any(h.slug == "defence" for h in hits):
+        return hits
+    branches = _branches_of("defence") - {"peacekeeping"}
+    branch = next((h for h in hits if h.slug in branches), None)
+    if branch is None:
+        return hits
+    for sentence in sentences:
+        leader = DEFENCE_LEADER_RE.search(sentence.text)
+        if leader and not BACKGROUND_RE.search(sentence.text):
+            return [*hits, SectorHit("defence", branch.sentence, branch.start, branch.end, branch.first, branch.last)]
     return hits
 
 
