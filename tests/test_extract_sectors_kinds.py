@@ -10,9 +10,9 @@ def slugs(text: str) -> list[str]:
     return sorted({hit.slug for hit in find_sectors(doc, doc.sentences)})
 
 
-def kind(text: str) -> str | None:
+def kind(text: str, main: int | None = 0) -> str | None:
     doc = Document(text)
-    cue = choose_kind(find_cues(doc, doc.sentences), 0)
+    cue = choose_kind(find_cues(doc, doc.sentences), main)
     return cue.kind if cue else None
 
 
@@ -47,6 +47,35 @@ class KindTests(SimpleTestCase):
 
     def test_phone_call(self):
         self.assertEqual(kind("Menlu RI melakukan percakapan telepon dengan Menlu Jepang."), "phone_call")
+
+    def test_a_call_or_bilateral_meeting_within_a_trip_is_the_meeting(self):
+        text = "The army chief is on a working visit to Manila this week. On Monday he called on General Ramos."
+        self.assertEqual(kind(text), "courtesy_call")
+        text = (
+            "Mendag melakukan kunjungan kerja ke Santiago. Dalam pertemuan bilateral itu kedua menteri membahas tarif."
+        )
+        self.assertEqual(kind(text), "bilateral_meeting")
+        # A state visit stays the kind: it is more than the frame of a meeting.
+        self.assertEqual(
+            kind("Presiden melakukan kunjungan kenegaraan ke Ankara dan bertemu Presiden Turki."), "official_visit"
+        )
+        # With no named call or bilateral meeting, the visit is the kind.
+        self.assertEqual(kind("The admiral visited the naval base and met the fleet commander."), "visit")
+
+    def test_a_signing_that_the_lead_reports_alone_is_the_kind(self):
+        text = (
+            "JAKARTA, 3 March 2025\n\n"
+            "The Chilean economy minister signed a memorandum on lithium trade with Indonesia's trade minister. "
+            "The ceremony took place during her two-day visit to Jakarta."
+        )
+        self.assertEqual(kind(text, main=None), "agreement_signing")
+        text = "Menlu bertemu Menlu Chile di Jakarta. Kedua menteri menandatangani nota kesepahaman tentang pendidikan."
+        self.assertEqual(kind(text, main=None), "bilateral_meeting")
+
+    def test_a_video_conference_is_a_remote_meeting_like_a_call(self):
+        self.assertEqual(kind("The two ministers held a video conference on Tuesday."), "phone_call")
+        self.assertEqual(kind("Kepala BNPT menggelar konferensi video dengan Duta Besar Australia."), "phone_call")
+        self.assertEqual(kind("The ministers met by videoconference."), "phone_call")
 
     def test_visit_to_attend_a_summit_is_not_the_kind(self):
         self.assertEqual(

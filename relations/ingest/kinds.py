@@ -71,16 +71,35 @@ def find_cues(doc: Document, sentences: list[Sentence]) -> list[KindCue]:
     return cues
 
 
+# A trip is the frame, not the meeting: "during the visit, the admiral called on his counterpart", "kunjungan kerja
+# ke Seoul ... Dalam pertemuan bilateral tersebut". A named call or bilateral meeting inside it says what the meeting
+# with the counterpart was.
+MEETING_WITHIN_TRIP = {"courtesy_call", "bilateral_meeting"}
+
+
 def choose_kind(cues: list[KindCue], main_sentence: int | None) -> KindCue | None:
-    """A format named anywhere; else the strongest cue of the main sentence; else the strongest, earliest cue."""
+    """A format named anywhere; else the strongest cue of the main sentence; else the strongest, earliest cue.
+
+    Two refinements: a generic visit gives way to a named call or bilateral meeting (tier 2) within it; and a
+    signing that the first sentence with any cue reports, alone, is the meeting's kind (a lead saying "X signed a
+    memorandum with Y" is about a signing, whatever the later sentences call the trip).
+    """
     if not cues:
         return None
     first_tier = [c for c in cues if c.tier == 1]
     if first_tier:
         return first_tier[0]
     in_main = [c for c in cues if c.sentence == main_sentence]
-    pool = in_main or cues
-    return min(pool, key=lambda c: (c.tier, c.sentence, c.start))
+    if not in_main:
+        lead = [c for c in cues if c.sentence == min(c.sentence for c in cues)]
+        if all(c.kind == "agreement_signing" for c in lead):
+            return lead[0]
+    chosen = min(in_main or cues, key=lambda c: (c.tier, c.sentence, c.start))
+    if chosen.kind == "visit":
+        within = [c for c in cues if c.tier == 2 and c.kind in MEETING_WITHIN_TRIP]
+        if within:
+            return min(within, key=lambda c: (c.sentence, c.start))
+    return chosen
 
 
 def about_future_event(doc: Document, cue: KindCue) -> bool:
