@@ -416,7 +416,7 @@ class Meeting(BumpsDataVersion, models.Model):
         DIALOGUE_2PLUS2 = "dialogue_2plus2", _("2+2 dialogue")
         JOINT_COMMISSION = "joint_commission", _("joint commission")
         JOINT_COMMITTEE = "joint_committee", _("joint committee")
-        PHONE_CALL = "phone_call", _("phone call")
+        PHONE_CALL = "phone_call", _("phone or video call")
         AGREEMENT_SIGNING = "agreement_signing", _("agreement signing")
         MULTILATERAL_RECEPTION = "multilateral_reception", _("reception")
         OTHER = "other", _("other")
