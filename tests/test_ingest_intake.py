@@ -25,6 +25,12 @@ class StoringOnceTests(TestCase):
     def test_indonesian_is_detected(self):
         self.assertEqual(intake_text(INDONESIAN).article.language, "id")
 
+    def test_plain_prose_is_decided_by_its_function_words_without_langdetect(self):
+        with mock.patch("langdetect.detect_langs") as langdetect:
+            self.assertEqual(intake_text(ENGLISH).article.language, "en")
+            self.assertEqual(intake_text(INDONESIAN).article.language, "id")
+        langdetect.assert_not_called()
+
     def test_same_content_is_the_existing_article(self):
         first = intake_text(ENGLISH).article
         again = intake_text("\r\n" + ENGLISH.replace("\n", "\r\n") + "  \n")

@@ -46,16 +46,34 @@ WORD_RE = re.compile(r"[a-z]+")
 LANGUAGE_NAMES = {"fr": "French", "de": "German", "es": "Spanish", "nl": "Dutch", "pt": "Portuguese", "it": "Italian"}
 
 
-def detect_language(text: str) -> str:
-    """ "id" or "en"; raises UnsupportedLanguageError for any other language."""
+def _function_words(text: str) -> tuple[list[str], dict[str, int]]:
     words = WORD_RE.findall(text.lower())
-    counts = {lang: sum(w in stop for w in words) for lang, stop in STOPWORDS.items()}
+    return words, {lang: sum(w in stop for w in words) for lang, stop in STOPWORDS.items()}
+
+
+def _clear_majority(words: list[str], counts: dict[str, int]) -> str | None:
+    # A clear majority of one language's function words, and enough of them to be prose in it.
     best = max(counts, key=counts.get)
     other = min(counts, key=counts.get)
     total = max(len(words), 1)
-    # A clear majority of one language's function words, and enough of them to be prose in it.
     if counts[best] >= 3 and counts[best] >= 2 * counts[other] and counts[best] / total >= 0.08:
         return best
+    return None
+
+
+def clearly_supported(text: str) -> str | None:
+    """ "id" or "en" when the function words leave no doubt, else None (then ask `detect_language`)."""
+    return _clear_majority(*_function_words(text))
+
+
+def detect_language(text: str) -> str:
+    """ "id" or "en"; raises UnsupportedLanguageError for any other language."""
+    words, counts = _function_words(text)
+    best = max(counts, key=counts.get)
+    other = min(counts, key=counts.get)
+    clear = _clear_majority(words, counts)
+    if clear:
+        return clear
     guess = _langdetect(text)
     if guess == "ms" and counts["id"] >= counts["en"]:
         return "id"  # langdetect often calls short Indonesian texts Malay
