@@ -138,7 +138,7 @@ def production_site(chromium, collected):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_overview_draws_its_charts_and_map_with_the_custom_bundle_and_hashed_outlines(production_site, chromium):
     from playwright.sync_api import sync_playwright
 
@@ -168,7 +168,7 @@ def test_overview_draws_its_charts_and_map_with_the_custom_bundle_and_hashed_out
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_bench_weight_measures_compressed_first_load_and_cached_repeat_load(production_site, tmp_path, capsys):
     out = tmp_path / "weight.json"
     call_command("bench_weight", url_base=production_site, json=str(out))
