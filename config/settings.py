@@ -164,6 +164,8 @@ ARTICLE_FETCH_TIMEOUT = float(os.environ.get("ARTICLE_FETCH_TIMEOUT", "15"))
 ARTICLE_FETCH_ALLOW_PRIVATE = env_bool("ARTICLE_FETCH_ALLOW_PRIVATE")
 EXTRACTION_SOFT_TIME_LIMIT = int(os.environ.get("EXTRACTION_SOFT_TIME_LIMIT", "120"))
 EXTRACTION_TIME_LIMIT = EXTRACTION_SOFT_TIME_LIMIT + 30
+# Milliseconds a free-text search's statements may run (PostgreSQL); past it the page asks for a narrower search.
+MEETING_LIST_TIME_LIMIT_MS = int(os.environ.get("MEETING_LIST_TIME_LIMIT_MS", "3000"))
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,10 @@
 import csv
 import datetime as dt
 import io
+from contextlib import contextmanager
 from unittest import mock
 
+import pytest
 from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
@@ -11,6 +13,7 @@ from django.urls import reverse
 
 from relations.models import Meeting, MeetingSector
 from relations.paginators import CappedListPaginator, CappedUnionPaginator
+from relations.time_limits import StatementTimeout, statement_time_limit
 from relations.views.meetings import highlight
 
 from .factories import (
@@ -243,9 +246,11 @@ class MeetingListQueryCountTests(LoggedInTestCase):
         self.assert_same_queries_for_10_and_200(reverse("relations:meeting-list"), {}, 7)
 
     def test_filtered_list(self):
-        # as above, plus validating the sector and the descendants lookup
+        # as above, plus validating the sector and the descendants lookup; on PostgreSQL free text runs under a
+        # time limit: a savepoint and its release, and SET LOCAL statement_timeout before and after
+        limit = 4 if connection.vendor == "postgresql" else 0
         self.assert_same_queries_for_10_and_200(
-            reverse("relations:meeting-list"), {"sector": "defence", "q": "bulk"}, 9
+            reverse("relations:meeting-list"), {"sector": "defence", "q": "bulk"}, 9 + limit
         )
 
     def test_export(self):
@@ -579,3 +584,36 @@ class HighlightTests(SimpleTestCase):
     def test_labels_and_text_are_escaped(self):
         html, _ = highlight("<i>x</i> & y", {"& y": ['"><script>']}, "ev")
         self.assertEqual(html, '&lt;i&gt;x&lt;/i&gt; <mark id="ev-1" title="&quot;&gt;&lt;script&gt;">&amp; y</mark>')
+
+
+class MeetingListTimeLimitTests(LoggedInTestCase):
+    """A list the database cannot answer within the limit says so and lists nothing, instead of running on."""
+
+    def test_a_search_past_the_time_limit_asks_for_a_narrower_one(self):
+        make_meeting(title="Fisheries round 1")
+
+        @contextmanager
+        def cancelled(milliseconds):
+            raise StatementTimeout("canceling statement due to statement timeout")
+            yield
+
+        with mock.patch("relations.views.meetings.statement_time_limit", cancelled):
+            response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries"})
+        self.assertEqual(response.status_code, 503)
+        self.assertContains(response, "This search would take too long to answer", status_code=503)
+        self.assertNotContains(response, "Fisheries round 1", status_code=503)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+class StatementTimeLimitTests(TestCase):
+    def test_a_statement_past_the_limit_is_cancelled_and_reported(self):
+        with self.assertRaises(StatementTimeout), statement_time_limit(50), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(2)")
+
+    def test_the_limit_ends_with_the_block(self):
+        with statement_time_limit(50), connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.1)")  # no longer limited
+            cursor.execute("SHOW statement_timeout")
+            self.assertEqual(cursor.fetchone()[0], "0")

@@ -55,6 +55,7 @@ from ..models import (
     Sector,
 )
 from ..paginators import CappedListPaginator, CappedUnionPaginator
+from ..time_limits import StatementTimeout, statement_time_limit
 from .dashboard import figure_data
 
 PAGE_SIZE = 30
@@ -138,6 +139,13 @@ def paginate(
     return page, ""
 
 
+def too_slow_message() -> str:
+    return _(
+        "This search would take too long to answer: the words are too common in this many meetings. "
+        "Add a filter (a sector, a country, dates) or a less common word."
+    )
+
+
 def form_error_messages(form) -> list[str]:
     """Form errors as sentences naming the parameter, for the page and for a 400 response."""
     messages = []
@@ -218,17 +226,27 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     errors = [] if filterset.is_valid() or not filterset.is_bound else form_error_messages(filterset.form)
     # With a parameter in error the rows would not be what was asked for: show none, and say why.
     meetings = Meeting.objects.none() if errors else meetings_for_list(filterset.qs)
+    status = 400 if errors else 200
     # Counting every match of a broad filter at 1,000,000 meetings would cost more than the page: the count stops
     # at the paginator's cap and the page says "more than".
     paginator_class = CappedListPaginator
     if filterset.text_parts and not errors:
         # Free text: count and page from the first rows of each place the words may be in, not from all matches.
         paginator_class = partial(CappedUnionPaginator, parts=filterset.text_parts, decorate=meetings_for_list)
-    page, page_notice = paginate(request, meetings, paginator_class=paginator_class)
+    # Several common words at 1,000,000 meetings can cost seconds of SQL: free text runs under a time limit.
+    limit = settings.MEETING_LIST_TIME_LIMIT_MS if filterset.text_parts and not errors else 0
+    try:
+        with statement_time_limit(limit):
+            page, page_notice = paginate(request, meetings, paginator_class=paginator_class)
+            page.object_list = list(page.object_list)  # run the page's queries inside the limit
+    except StatementTimeout:
+        errors, status = [too_slow_message()], 503
+        page, page_notice = paginate(request, Meeting.objects.none(), paginator_class=CappedListPaginator)
     context = {
         "filter": filterset,
         "form": filterset.form,
         "errors": errors,
+        "too_slow": status == 503,
         "selected_official": filterset.form.cleaned_data.get("official") if filterset.is_bound else None,
         "page": page,
         "page_notice": page_notice,
@@ -244,7 +262,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     context["date_sort"] = "date" if sort == "-date" else "-date"
     context["title_sort"] = "-title" if sort == "title" else "title"
     context["kind_sort"] = "-kind" if sort == "kind" else "kind"
-    return render(request, "relations/meeting_list.html", context, status=400 if errors else 200)
+    return render(request, "relations/meeting_list.html", context, status=status)
 
 
 EXPORT_HEADER = [
