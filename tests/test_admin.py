@@ -703,6 +703,13 @@ class MeetingChangeFormCostTests(TestCase):
             }
             self.assertEqual(set(shown.values()), {rows, rows + 1})
 
+    def test_a_rows_official_or_sector_has_no_delete_link_beside_it(self):
+        html = self.client.get(admin_url(Meeting, "change", self.many.pk)).content.decode()
+        for field in ("official", "sector", "country"):
+            with self.subTest(field=field):
+                self.assertRegex(html, rf'id="change_id_[a-z_]+-0-{field}"')  # the change link stays
+                self.assertNotRegex(html, rf'id="delete_id_[a-z_]+-0-{field}"')
+
     def test_an_officials_form_costs_the_same_queries_for_one_and_three_positions(self):
         counts = []
         for total in [1, 3]:
