@@ -242,7 +242,7 @@ class MeetingListQueryCountTests(LoggedInTestCase):
                 add_meetings(190, sector=self.sector, official=self.official, start=10)
 
     def test_list(self):
-        # user (the session is cached), count, page, sides, sectors, then the form's choices: sectors, countries
+        # user (the session comes from the cache), count, page, sides, sectors, then the form's choices: sectors, countries
         self.assert_same_queries_for_10_and_200(reverse("relations:meeting-list"), {}, 7)
 
     def test_filtered_list(self):
