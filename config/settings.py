@@ -99,10 +99,6 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Every page reads the session; from the cache that costs no query. The database stays the record, so a cache
-# flush logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
 # Celery: Redis as broker when REDIS_URL is set; otherwise tasks run in-process so the embedded setup needs nothing.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None

@@ -517,9 +517,9 @@ class AnonymousTests(AdminData):
 class MeetingChangelistCostTests(TestCase):
     """The meetings list costs the same few queries whatever the number of rows, and never counts the table."""
 
-    # Measured once: user (the session comes from the cache), user and group permissions, the year filter's first and last date, the country
+    # Measured once: session, user, user and group permissions, the year filter's first and last date, the country
     # and sector filters' choices, the capped count, the page of meetings, their country sides.
-    QUERIES = 10
+    QUERIES = 11
 
     @classmethod
     def setUpTestData(cls):
@@ -662,9 +662,9 @@ class ActionCheckboxTests(TestCase):
 class MeetingChangeFormCostTests(TestCase):
     """A meeting's change form costs the same queries whatever the number of rows in its inlines."""
 
-    # Measured once: user (the session comes from the cache), the meeting, its sides, participants, sectors, commitments, source articles,
+    # Measured once: session, user, the meeting, its sides, participants, sectors, commitments, source articles,
     # the venue's label; permissions are cached on the user after the first page.
-    QUERIES = 8
+    QUERIES = 9
 
     @classmethod
     def setUpTestData(cls):

@@ -68,7 +68,7 @@ class FreshnessTests(TestCase):
         cache.clear()
         with self.assertNumQueries(16):
             self.client.get("/")
-        with self.assertNumQueries(1):  # the user (the session is cached)
+        with self.assertNumQueries(2):  # the session and the user
             self.client.get("/")
 
     def test_a_second_partner_page_request_reads_the_figures_from_the_cache(self):
@@ -77,7 +77,7 @@ class FreshnessTests(TestCase):
         cache.clear()
         with self.assertNumQueries(14):  # no participant, so no titles to look up
             self.client.get(url)
-        with self.assertNumQueries(1):  # the user (the session is cached): the country comes with the cached page
+        with self.assertNumQueries(2):  # the session and the user: the country comes with the cached page
             self.client.get(url)
 
     def test_an_admin_edit_of_a_title_shows_in_both_cached_pages_at_once(self):
@@ -97,7 +97,7 @@ class FreshnessTests(TestCase):
 
     def test_the_country_list_is_cached_and_an_admin_edit_shows_at_once(self):
         self.assertContains(self.client.get("/countries/"), 'href="/countries/PE/"')
-        with self.assertNumQueries(1):  # the user (the session is cached)
+        with self.assertNumQueries(2):  # the session and the user
             self.client.get("/countries/")
         url = reverse("admin:relations_meeting_change", args=[self.meeting.pk])
         data = form_data(self.client.get(url))

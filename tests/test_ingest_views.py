@@ -93,9 +93,9 @@ class StatusPageTests(TestCase):
 
     def test_page_queries(self):
         article = make_article(text=ENGLISH, status=Article.Status.APPROVED)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             self.client.get(reverse("relations:article-detail", args=[article.pk]))
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             self.client.get(reverse("relations:article-list"))
 
     def test_failure_reason_and_no_refresh(self):
@@ -150,7 +150,7 @@ class ReviewTests(TestCase):
         self.assertContains(response, 'title="official: Rodrigo Alvarez Mena, Ambassador of Chile">the</mark>')
 
     def test_page_queries(self):
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get(self.url)
 
     def test_only_reviewers(self):

@@ -242,30 +242,30 @@ class MeetingListQueryCountTests(LoggedInTestCase):
                 add_meetings(190, sector=self.sector, official=self.official, start=10)
 
     def test_list(self):
-        # user (the session comes from the cache), count, page, sides, sectors, then the form's choices: sectors, countries
-        self.assert_same_queries_for_10_and_200(reverse("relations:meeting-list"), {}, 7)
+        # session, user, count, page, sides, sectors, then the form's choices: sectors, countries
+        self.assert_same_queries_for_10_and_200(reverse("relations:meeting-list"), {}, 8)
 
     def test_filtered_list(self):
         # as above, plus validating the sector and the descendants lookup; on PostgreSQL free text runs under a
         # time limit: a savepoint and its release, and SET LOCAL statement_timeout before and after
         limit = 4 if connection.vendor == "postgresql" else 0
         self.assert_same_queries_for_10_and_200(
-            reverse("relations:meeting-list"), {"sector": "defence", "q": "bulk"}, 9 + limit
+            reverse("relations:meeting-list"), {"sector": "defence", "q": "bulk"}, 10 + limit
         )
 
     def test_export(self):
-        # user, meetings, then sides + participants + sectors in one query (per chunk of 500 meetings)
+        # session, user, meetings, then sides + participants + sectors in one query (per chunk of 500 meetings)
         self.assert_same_queries_for_10_and_200(
-            reverse("relations:meeting-export"), {}, 3, consume=lambda response: b"".join(response.streaming_content)
+            reverse("relations:meeting-export"), {}, 4, consume=lambda response: b"".join(response.streaming_content)
         )
 
     def test_sector_page(self):
-        # user, sector, sector tree, children, per year and country, per year, countries, latest + 2
-        self.assert_same_queries_for_10_and_200(self.sector.get_absolute_url(), {}, 10)
+        # session, user, sector, sector tree, children, per year and country, per year, countries, latest + 2
+        self.assert_same_queries_for_10_and_200(self.sector.get_absolute_url(), {}, 11)
 
     def test_official_page(self):
-        # user, official, positions, count, page, sides, sectors, this official's participation
-        self.assert_same_queries_for_10_and_200(self.official.get_absolute_url(), {}, 8)
+        # session, user, official, positions, count, page, sides, sectors, this official's participation
+        self.assert_same_queries_for_10_and_200(self.official.get_absolute_url(), {}, 9)
 
 
 class MeetingExportTests(LoggedInTestCase):
@@ -486,9 +486,9 @@ class MeetingDetailTests(LoggedInTestCase):
         self.assertEqual(self.client.get(reverse("relations:meeting-detail", args=[999999])).status_code, 404)
 
     def test_queries_do_not_grow_with_participants_sectors_commitments_and_sources(self):
-        # user (the session comes from the cache), meeting, sides, participants, their positions, sectors,
-        # commitments, sources, 2 permissions (the edit link)
-        with self.assertNumQueries(10):
+        # session, user, meeting, sides, participants, their positions, sectors, commitments, sources,
+        # 2 permissions (the edit link)
+        with self.assertNumQueries(11):
             self.get()
         for i in range(20):
             official = make_official()
@@ -497,7 +497,7 @@ class MeetingDetailTests(LoggedInTestCase):
             MeetingSector.objects.create(meeting=self.meeting, sector=make_sector(), evidence=f"Sentence {i}.")
             make_commitment(meeting=self.meeting, description=f"Promise {i}")
             make_article(text=f"Article {i}. Sentence {i}.").meetings.add(self.meeting)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.get()
 
 
