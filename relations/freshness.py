@@ -10,13 +10,17 @@ version, where they would stay. A rolled-back write bumps nothing.
 
 from __future__ import annotations
 
+import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "relations:data-version"
 # A write makes entries unreachable and expiry frees their space. The pages put the day in their keys (the figures
@@ -34,7 +38,21 @@ def _fresh_start() -> int:
     return time.time_ns() // 1000
 
 
-def data_version() -> int:
+# The cache is an accelerator, never a dependency: with Redis out of reach pages are computed from the database, and
+# writes go through. A write made then could not bump the version, so this process bumps it as soon as the cache
+# answers again; otherwise entries cached before the outage would come back with the figures of before the write.
+_bump_owed = False
+
+
+class CacheUnavailable(Exception):
+    pass
+
+
+def _version() -> int:
+    global _bump_owed
+    if _bump_owed:
+        _bump()
+        _bump_owed = False
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _fresh_start(), timeout=None)
@@ -42,11 +60,28 @@ def data_version() -> int:
     return version
 
 
-def bump_data_version() -> None:
+def data_version() -> int:
+    """The current version; raises CacheUnavailable when the cache cannot be reached."""
+    try:
+        return _version()
+    except Exception as exc:
+        raise CacheUnavailable(str(exc)) from exc
+
+
+def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no counter yet
         cache.set(VERSION_KEY, _fresh_start(), timeout=None)
+
+
+def bump_data_version() -> None:
+    global _bump_owed
+    try:
+        _bump()
+    except Exception:
+        _bump_owed = True
+        logger.warning("The cache cannot be reached: the data version will be bumped once it can.", exc_info=True)
 
 
 def bump_on_commit(using: str | None = None) -> None:
@@ -66,28 +101,52 @@ def cached(key_parts: Iterable[Any], compute: Callable[[], Any]) -> Any:
     it fails or WAIT seconds pass, then they compute themselves) rather than all running the same seconds of SQL at
     once. What they get is computed under the new version, so an edit still shows at once.
     """
-    key = entry_key(key_parts)
-    value = cache.get(key)
+    try:
+        key = entry_key(key_parts)
+        value = cache.get(key)
+    except Exception:
+        logger.warning("The cache cannot be reached: computing the page without it.", exc_info=True)
+        return compute()
     if value is not None:
         return value
+    return _compute_once(key, compute)
+
+
+def _compute_once(key: str, compute: Callable[[], Any]) -> Any:
     lock = key + ":computing"
-    owner = cache.add(lock, 1, timeout=WAIT)
+    token = uuid.uuid4().hex
+    try:
+        owner = cache.add(lock, token, timeout=WAIT)
+    except Exception:
+        return compute()
     if not owner:
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
             time.sleep(POLL)
-            found = cache.get_many([key, lock])
+            try:
+                found = cache.get_many([key, lock])
+            except Exception:
+                break
             if key in found:
                 return found[key]
             if lock not in found:  # it failed (an unknown country's 404, an error): compute here
                 break
     try:
         value = compute()
-        cache.set(key, value, timeout=TIMEOUT)
+        _quietly(cache.set, key, value, timeout=TIMEOUT)
     finally:
-        if owner:
-            cache.delete(lock)
+        # Only our own claim: past WAIT it may have expired and been taken by another request.
+        if owner and _quietly(cache.get, lock) == token:
+            _quietly(cache.delete, lock)
     return value
+
+
+def _quietly(operation: Callable[..., Any], *args, **kwargs) -> Any:
+    try:
+        return operation(*args, **kwargs)
+    except Exception:
+        logger.warning("The cache cannot be reached (%s).", operation.__name__, exc_info=True)
+        return None
 
 
 class BumpsDataVersion:

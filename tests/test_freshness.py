@@ -23,7 +23,7 @@ from .factories import make_country, make_meeting, make_sector
 from .test_admin import form_data
 
 
-class FreshnessTests(TestCase):
+class DashboardTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.admin = get_user_model().objects.create_superuser("boss", password="not-used")
@@ -42,6 +42,8 @@ class FreshnessTests(TestCase):
     def peru_this_year(self) -> int:
         return self.client.get(reverse("relations:country-detail", args=["PE"])).context["summary"].this_year
 
+
+class FreshnessTests(DashboardTestCase):
     def test_an_admin_edit_shows_on_the_overview_and_partner_page_at_once(self):
         self.assertEqual(self.overview_counts(), (Comparison(1, 0), Comparison(1, 0)))
         self.assertEqual(self.peru_this_year(), 1)
@@ -202,3 +204,40 @@ class ComputeOnceTests(TestCase):
         self.assertIsNone(cache.get(self.lock))
         self.assertEqual(cached(("page",), self.compute), "computed here")
         self.assertIsNone(cache.get(self.lock))
+
+
+UNREACHABLE_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+class CacheOutageTests(DashboardTestCase):
+    """Redis out of reach: pages are computed from the database, writes go through, and the version is bumped
+    once the cache answers again, so nothing cached before the outage is served after it."""
+
+    def test_pages_are_served_from_the_database(self):
+        with self.settings(CACHES=UNREACHABLE_REDIS), self.assertLogs("relations.freshness", "WARNING"):
+            self.assertEqual(self.overview_counts(), (Comparison(1, 0), Comparison(1, 0)))
+            response = self.client.get(reverse("relations:country-detail", args=["PE"]))
+            self.assertContains(response, "Talks in Lima")
+            self.assertEqual(self.client.get("/countries/").status_code, 200)
+
+    def test_a_write_during_the_outage_goes_through_and_is_not_hidden_by_older_cached_figures(self):
+        self.assertEqual(self.overview_counts()[0], Comparison(1, 0))  # cached before the outage
+        before = data_version()
+        url = reverse("admin:relations_meeting_change", args=[self.meeting.pk])
+        data = form_data(self.client.get(url))
+        data["held_on"] = dt.date(self.today.year - 1, 1, 1).isoformat()
+        with self.settings(CACHES=UNREACHABLE_REDIS), self.assertLogs("relations.freshness", "WARNING"):
+            with self.captureOnCommitCallbacks(execute=True):
+                response = self.client.post(url, data)
+            self.assertEqual(response.status_code, 302)
+        self.meeting.refresh_from_db()
+        self.assertEqual(self.meeting.held_on.year, self.today.year - 1)
+        # The cache is back with its old entries: the owed bump makes them unreachable.
+        self.assertEqual(data_version(), before + 1)
+        self.assertEqual(self.overview_counts()[0], Comparison(0, 1))
