@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -142,6 +144,17 @@ class CappedUnionPaginator(CappedListPaginator):
         capped = self.first_ids(self.cap + 1).count()
         return (capped, True, False) if capped <= self.cap else (self.cap, False, False)
 
+    @property
+    def last_page_shown(self) -> int:
+        return max(1, math.ceil(self.cap / self.per_page))
+
+    def validate_number(self, number) -> int:
+        # Page n reads n pages of ids from every part: past the capped count a search is narrowed, not paged.
+        number = super().validate_number(number)
+        if not self.count_is_exact and number > self.last_page_shown:
+            raise EmptyPage(self.error_messages["no_results"])
+        return number
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -153,4 +166,6 @@ class CappedUnionPaginator(CappedListPaginator):
         )
         if self.count_is_exact:
             return self._get_page(rows[bottom:top], number, self)
-        return LookAheadPage(rows[bottom : top + 1], number, self)
+        page = LookAheadPage(rows[bottom : top + 1], number, self)
+        page._more = page._more and number < self.last_page_shown
+        return page

@@ -182,15 +182,25 @@ class MeetingListCappedCountTests(LoggedInTestCase):
         self.assertNotContains(response, "Last")
 
     def test_last_page_has_no_next_link(self):
-        response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "page": "3"})
-        self.assertContains(response, "5–5 of more than 3 meetings")
+        response = self.client.get(reverse("relations:meeting-list"), {"start": "2024-01-01", "page": "3"})
+        self.assertContains(response, "5–6 of more than 3 meetings")
         self.assertContains(response, "Fisheries round 1")
         self.assertNotContains(response, 'rel="next"')
 
     def test_page_past_the_end_shows_the_first_page_and_says_so(self):
-        response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "page": "9"})
+        response = self.client.get(reverse("relations:meeting-list"), {"start": "2024-01-01", "page": "9"})
         self.assertContains(response, "There is no page 9; showing the first page.")
         self.assertContains(response, "Fisheries round 5")
+
+    def test_a_text_search_pages_only_as_far_as_its_capped_count(self):
+        # Page n of a text search reads n pages of ids from every place a word may be in: past the cap, a search
+        # is narrowed, not paged (cap 3, two a page: two pages).
+        response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "page": "2"})
+        self.assertContains(response, "3–4 of more than 3 meetings")
+        self.assertNotContains(response, 'rel="next"')
+        response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries", "page": "3"})
+        self.assertContains(response, "There is no page 3; showing the last page, 2.")
+        self.assertContains(response, "Fisheries round 2")
 
     def test_count_reads_at_most_cap_plus_one_rows_in_the_list_order(self):
         # In the list's order the database walks the date index and stops early, as for the page itself.

@@ -165,13 +165,14 @@ def find_near_duplicate(text: str, *, title: str, published_on: dt.date | None) 
         nearby |= Q(title__iexact=title)
     if published_on:
         nearby |= Q(published_on=published_on)
-    # A ratio of 90 is impossible when one text is more than 22% longer than the other (in characters; the bounds
-    # are on bytes, a little wider, since a character is one to four bytes).
-    size = len(text.encode("utf-8"))
+    # A ratio of 90 is impossible when one text is more than 22% longer than the other, in characters. The window is
+    # on bytes (a character is one to four), widened so that it holds every text within those character bounds:
+    # at least 0.8 x our characters, at most our bytes plus four bytes for each of a quarter more characters.
+    chars, size = len(text), len(text.encode("utf-8"))
     candidates = (
         Article.objects.filter(nearby, duplicate_of__isnull=True)
         .annotate(size=ByteLength("text"))
-        .filter(size__gte=size * 0.75, size__lte=size * 1.33)
+        .filter(size__gte=chars * 0.8, size__lte=size + chars)
         .order_by("-created_at")
         .only("pk", "text", "status")[:NEAR_DUPLICATE_CANDIDATES]
     )
