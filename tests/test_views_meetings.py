@@ -323,6 +323,7 @@ class MeetingExportTests(LoggedInTestCase):
                     "title",
                     "host_country",
                     "partner_countries",
+                    "counterpart_countries",
                     "participants",
                     "sectors",
                     "place",
@@ -337,6 +338,7 @@ class MeetingExportTests(LoggedInTestCase):
                     "Talks, with a comma",
                     "ID",
                     "CL; PE",
+                    "CL; PE",
                     "Sjafrie Sjamsoeddin (Minister of Defence); Walter Astudillo Chávez (Ministro de Defensa)",
                     "defence; health",
                     "Jakarta",
@@ -344,6 +346,11 @@ class MeetingExportTests(LoggedInTestCase):
                 ],
             ],
         )
+
+    def test_counterparts_are_the_sides_other_than_the_home_country_whoever_hosts(self):
+        abroad = make_meeting(title="In Brasilia", held_on=dt.date(2022, 3, 1), host="BR", partners=("ID",))
+        row = next(row for row in self.export({}) if row[0] == str(abroad.pk))
+        self.assertEqual(row[6:9], ["BR", "ID", "BR"])
 
     def test_no_filter_exports_every_meeting(self):
         self.assertEqual([row[5] for row in self.export({})[1:]], ["Talks, with a comma", "Health only"])
@@ -354,12 +361,12 @@ class MeetingExportTests(LoggedInTestCase):
         make_participant(meeting=meeting, official=make_official(full_name="Minister"), role="principal")
         make_participant(meeting=meeting, official=make_official(full_name="Someone named"), role="mentioned")
         row = self.export({"end": "2021-12-31"})[1]
-        self.assertEqual(row[8], "Minister; Aide; Someone named")
+        self.assertEqual(row[9], "Minister; Aide; Someone named")
 
     def test_cells_that_would_start_a_formula_are_defused(self):
         make_meeting(title='=HYPERLINK("http://evil.example")', held_on=dt.date(2022, 1, 1), place="@SUM(1)")
         row = self.export({"end": "2022-12-31"})[1]
-        self.assertEqual((row[5], row[10]), ('\'=HYPERLINK("http://evil.example")', "'@SUM(1)"))
+        self.assertEqual((row[5], row[11]), ('\'=HYPERLINK("http://evil.example")', "'@SUM(1)"))
 
     def test_one_piece_of_the_stream_per_chunk_of_meetings_with_the_same_rows(self):
         whole = self.export({})

@@ -274,6 +274,10 @@ EXPORT_HEADER = [
     "title",
     "host_country",
     "partner_countries",
+    # What the dashboard lists as a meeting's partners: every side but the home country, host or guest. The two
+    # columns before it are the receiving side and the others, so a meeting in Brasília has BR as host, ID as
+    # partner, and BR as counterpart.
+    "counterpart_countries",
     "participants",
     "sectors",
     "place",
@@ -364,6 +368,7 @@ def export_chunks(request: HttpRequest, meetings: QuerySet[Meeting]) -> Iterator
                     spreadsheet_safe(title),
                     host,
                     "; ".join(guests),
+                    "; ".join(sorted(code for code in {host, *partners} if code and code != home)),
                     spreadsheet_safe("; ".join(people)),
                     "; ".join(sectors),
                     spreadsheet_safe(place),
