@@ -97,6 +97,7 @@ class TimelinePoint:
     participants: Sequence[str]
     url: str
     date_label: str = ""  # the date as the reader's language writes it; ISO when empty
+    planned: str = ""  # for a meeting still to come, the word that says so in the reader's language
 
 
 def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -236,17 +237,21 @@ def timeline(points: Sequence[TimelinePoint], *, lanes: Sequence[str], until: dt
         groups.setdefault(point.group, []).append(point)
     traces = []
     for group, members in groups.items():
+        # The legend draws a trace's first marker: held meetings first, so a sector's key is a disc, not a ring.
+        members = sorted(members, key=lambda p: bool(p.planned))
         traces.append(
             go.Scatter(
                 x=[p.held_on.isoformat() for p in members],
                 y=[p.lane for p in members],
                 mode="markers",
                 name=group,
+                # A meeting still to come is a ring in its sector's colour, so the future never reads as done.
                 marker=dict(
                     size=[marker_size(p.rank) for p in members],
                     color=members[0].colour,
                     opacity=0.85,
-                    line=dict(color="#ffffff", width=1),
+                    symbol=["circle-open" if p.planned else "circle" for p in members],
+                    line=dict(color="#ffffff", width=[2 if p.planned else 1 for p in members]),
                 ),
                 customdata=[p.url for p in members],
                 hovertext=[_timeline_hover(p) for p in members],
@@ -254,6 +259,18 @@ def timeline(points: Sequence[TimelinePoint], *, lanes: Sequence[str], until: dt
             )
         )
     fig = go.Figure(traces, layout=_layout(margin=dict(l=10, r=10, t=10, b=40), hovermode="closest"))
+    if until and any(p.planned for p in points):
+        # Today, where held meetings end and planned ones begin.
+        fig.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=until.isoformat(),
+            x1=until.isoformat(),
+            y0=0,
+            y1=1,
+            line=dict(color="#8a96a6", width=1, dash="dot"),
+        )
     fig.update_xaxes(type="date", range=date_range(points, until), showgrid=True, gridcolor="#e3e7ec", zeroline=False)
     fig.update_yaxes(
         type="category",
@@ -281,7 +298,8 @@ def date_range(points: Sequence[TimelinePoint], until: dt.date | None = None) ->
 
 
 def _timeline_hover(point: TimelinePoint) -> str:
-    lines = [f"<b>{_escape(point.date_label or point.held_on.isoformat())}</b>", _escape(point.title)]
+    day = _escape(point.date_label or point.held_on.isoformat())
+    lines = [f"<b>{day}</b> ({_escape(point.planned)})" if point.planned else f"<b>{day}</b>", _escape(point.title)]
     lines += [_escape(name) for name in point.participants[:6]]
     if len(point.participants) > 6:
         lines.append("…")

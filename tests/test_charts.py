@@ -125,6 +125,15 @@ class TimelineTests(SimpleTestCase):
         fig = charts.timeline([self.point(date_label="4 Oktober 2024")], lanes=["bilateral meeting"])
         self.assertTrue(fig.data[0].hovertext[0].startswith("<b>4 Oktober 2024</b><br>"))
 
+    def test_a_planned_meeting_is_a_ring_said_planned_and_today_is_marked(self):
+        held, planned = self.point(), self.point(held_on=dt.date(2025, 3, 1), url="/meetings/2/", planned="planned")
+        fig = charts.timeline([held, planned], lanes=["bilateral meeting"], until=dt.date(2024, 12, 1))
+        self.assertEqual(list(fig.data[0].marker.symbol), ["circle", "circle-open"])
+        self.assertTrue(fig.data[0].hovertext[1].startswith("<b>2025-03-01</b> (planned)<br>"))
+        self.assertEqual([(s.x0, s.type) for s in fig.layout.shapes], [("2024-12-01", "line")])
+        # With nothing planned, no line: the chart ends today anyway.
+        self.assertEqual(charts.timeline([held], lanes=["x"], until=dt.date(2024, 12, 1)).layout.shapes, ())
+
     def test_marker_size_by_seniority(self):
         self.assertEqual([charts.marker_size(r) for r in (1, 5, 9, None, 42)], [26, 18, 10, 9, 10])
 

@@ -202,6 +202,7 @@ def _timeline_point(meeting: Meeting) -> charts.TimelinePoint:
         participants=[_participant_label(p) for p in meeting.participants.all()],
         url=meeting.get_absolute_url(),
         date_label=formats.date_format(meeting.held_on, DATE_FORMATS.get(meeting.date_precision, "DATE_FORMAT")),
+        planned=str(meeting.get_status_display()) if meeting.status == Meeting.Status.PLANNED else "",
     )
 
 
