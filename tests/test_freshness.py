@@ -241,3 +241,10 @@ class CacheOutageTests(DashboardTestCase):
         # The cache is back with its old entries: the owed bump makes them unreachable.
         self.assertEqual(data_version(), before + 1)
         self.assertEqual(self.overview_counts()[0], Comparison(0, 1))
+
+
+class DeploymentTests(TestCase):
+    def test_migrate_makes_the_cached_pages_unreachable(self):
+        before = data_version()
+        call_command("migrate", verbosity=0)
+        self.assertGreater(data_version(), before)
