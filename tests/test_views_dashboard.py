@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import TestCase, override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from relations.models import Commitment, Meeting, Official
 
@@ -308,3 +308,12 @@ class HomeCountrySettingTests(TestCase):
         self.client.force_login(user)
         response = self.client.get("/countries/")
         self.assertEqual(sorted(row.code for row, _ in response.context["countries"]), ["AU", "CL", "ID", "JP"])
+
+
+class IndonesianDateTests(TestCase):
+    def test_indonesian_dates_write_the_month_out(self):
+        with translation.override("id"):
+            days = [formats.date_format(dt.date(2026, month, 8)) for month in (3, 8, 10)]
+            self.assertEqual(days, ["8 Maret 2026", "8 Agustus 2026", "8 Oktober 2026"])
+        with translation.override("en"):
+            self.assertEqual(formats.date_format(dt.date(2026, 10, 8)), "Oct. 8, 2026")
