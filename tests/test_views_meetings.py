@@ -618,6 +618,8 @@ class MeetingListTimeLimitTests(LoggedInTestCase):
             response = self.client.get(reverse("relations:meeting-list"), {"q": "fisheries"})
         self.assertEqual(response.status_code, 503)
         self.assertContains(response, "This search would take too long to answer", status_code=503)
+        self.assertContains(response, "Narrow the search with the filters", status_code=503)
+        self.assertNotContains(response, "until the filters above are corrected", status_code=503)
         self.assertNotContains(response, "Fisheries round 1", status_code=503)
 
 
