@@ -370,7 +370,7 @@ class MeetingExportTests(LoggedInTestCase):
 
     def test_one_piece_of_the_stream_per_chunk_of_meetings_with_the_same_rows(self):
         whole = self.export({})
-        with mock.patch("relations.views.meetings.EXPORT_CHUNK_SIZE", 1):
+        with mock.patch("relations.views.export.EXPORT_CHUNK_SIZE", 1):
             response = self.client.get(reverse("relations:meeting-export"))
             pieces = [piece.decode("utf-8") for piece in response.streaming_content]
         self.assertEqual(len(pieces), 2)  # the header rides with the first meeting
