@@ -7,6 +7,7 @@ table; the meetings list walks the `meeting_date_desc_idx` index in a fixed numb
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django import forms
 from django.contrib import admin
@@ -19,8 +20,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
+from django.forms.renderers import get_default_renderer
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -43,15 +47,85 @@ from .models import (
     content_hash,
 )
 from .paginators import CappedCountPaginator
+from .rendering import PythonWidgetRenderer
 
 admin.site.site_header = _("Relations Tracker administration")
 admin.site.site_title = _("Relations Tracker")
 admin.site.site_url = "/"
 
 
+# Stand-ins for the two values that differ between the related fields of one kind (see RelatedWidgetWrapper).
+NAME_MARK, WIDGET_MARK = "relationsfieldname7f3c", "relationswidget7f3c"
+
+
+# (renderer, template, language, context but the name and widget) -> the markup before and after the widget.
+_related_links: dict[tuple, tuple[str, str]] = {}
+
+
+def related_links(renderer, template_name: str, context: dict) -> tuple[str, str]:
+    """The wrapper's markup before and after its widget, the field's name written as NAME_MARK."""
+    key = (id(renderer.fallback) if hasattr(renderer, "fallback") else id(renderer), template_name, get_language())
+    key += tuple(sorted((k, repr(v) if isinstance(v, bool | None) else str(v)) for k, v in context.items()))
+    if key not in _related_links:
+        if len(_related_links) > 1000:  # bounded whatever the callers
+            _related_links.clear()
+        marked = {**context, "name": NAME_MARK, "rendered_widget": mark_safe(WIDGET_MARK)}
+        before, after = renderer.render(template_name, marked).split(WIDGET_MARK)
+        _related_links[key] = (before, after)
+    return _related_links[key]
+
+
+class RelatedWidgetWrapper(RelatedFieldWidgetWrapper):
+    """Django's wrapper of a related field (its change, add, delete and view links), rendered at less cost.
+
+    Django's renders the widget inside with the default renderer, not the form's, and the links through their
+    template for every field of every inline row, though they differ between the fields of one kind by the name
+    alone: they are rendered once per kind (and language), and the name written in.
+    """
+
+    @classmethod
+    def replacing(cls, formfield: forms.Field | None) -> forms.Field | None:
+        """`formfield` with this class in place of Django's wrapper, if it has one (same widget, same links)."""
+        if formfield is not None and type(formfield.widget) is RelatedFieldWidgetWrapper:
+            wrapper = cls.__new__(cls)
+            wrapper.__dict__.update(formfield.widget.__dict__)
+            formfield.widget = wrapper
+        return formfield
+
+    def render(self, name, value, attrs=None, renderer=None):
+        renderer = renderer or get_default_renderer()
+        inner = self.widget
+        # get_context() renders the widget inside without a renderer: hand it the form's for this call.
+        inner.render = functools.partial(type(inner).render, inner, renderer=renderer)
+        try:
+            context = self.get_context(name, value, attrs)
+        finally:
+            del inner.render
+        rendered_widget = context.pop("rendered_widget")
+        del context["name"]
+        before, after = related_links(renderer, self.template_name, context)
+        name = conditional_escape(name)
+        return mark_safe(before.replace(NAME_MARK, name) + rendered_widget + after.replace(NAME_MARK, name))
+
+
+class AdminForm(forms.ModelForm):
+    # A change form is mostly small widgets (ids, selects, empty error lists); written in Python they cost a
+    # fraction of their templates (relations/rendering.py).
+    default_renderer = PythonWidgetRenderer
+
+
+class AdminActionForm(helpers.ActionForm):
+    default_renderer = PythonWidgetRenderer
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Base of every admin here: history kept on save, lists that never count a whole table."""
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return RelatedWidgetWrapper.replacing(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    form = AdminForm
+    action_form = AdminActionForm
     paginator = CappedCountPaginator
     show_full_result_count = False
     # Facet counts would run one COUNT per filter choice over the whole (filtered) table.
@@ -172,7 +246,7 @@ class RowAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class RowAutocompleteForm(forms.ModelForm):
+class RowAutocompleteForm(AdminForm):
     """Hands each autocomplete the related object its instance already has (from select_related), if it has it."""
 
     def __init__(self, *args, **kwargs):
@@ -204,13 +278,18 @@ class RowAutocompleteInline:
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.row_related).defer(*self.row_deferred)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # The formset hands its renderer to its forms, overriding theirs: the same Python-written widgets.
+        kwargs.setdefault("renderer", PythonWidgetRenderer())
+        return super().get_formset(request, obj, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = RelatedWidgetWrapper.replacing(super().formfield_for_dbfield(db_field, request, **kwargs))
         # The cross beside a row's official or sector would delete that official or sector everywhere, not the
         # row (the row's own "Delete" box does that); editors take it for the latter.
         if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
@@ -512,7 +591,7 @@ class CommitmentAdmin(HistoryAdmin):
 # --- Sources -----------------------------------------------------------------------------------------------------
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(AdminForm):
     class Meta:
         model = Article
         fields = ["title", "url", "outlet", "language", "published_on", "text", "meetings", "duplicate_of", "status"]

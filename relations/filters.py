@@ -12,10 +12,13 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .freshness import cached
 from .models import Article, Country, Meeting, MeetingCountry, MeetingSector, Official, Participant, Sector
+from .rendering import PythonWidgetRenderer
 
 # A free-text query is cut into at most this many terms, so that one request cannot ask for hundreds of subqueries.
 MAX_TEXT_TERMS = 8
@@ -94,6 +97,22 @@ class OfficialChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.country_id})"
 
 
+class CachedChoices(BaseChoiceIterator):
+    """A model choice field's options, read once per data version and language from the cache, when rendered.
+
+    An export or a form in error renders no select and reads nothing.
+    """
+
+    def __init__(self, form: forms.Form, field_name: str) -> None:
+        self.form, self.field_name = form, field_name
+
+    def __iter__(self):
+        yield from cached(["meeting-filter-choices", self.field_name], self.compute)
+
+    def compute(self) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in self.form.fields[self.field_name].choices]
+
+
 class SectorFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SectorChoiceField
 
@@ -117,6 +136,10 @@ class MeetingOrderingFilter(django_filters.OrderingFilter):
 
 
 class MeetingFilterForm(forms.Form):
+    # The sector checkboxes and the country select are hundreds of options: written in Python, not one template
+    # include each (relations/rendering.py).
+    default_renderer = PythonWidgetRenderer
+
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("start"), data.get("end")
@@ -194,6 +217,9 @@ class MeetingFilter(django_filters.FilterSet):
         )
         self.form.fields["country"].queryset = Country.objects.order_by(name)
         self.form.fields["country"].widget.attrs["size"] = 8
+        # The querysets validate what is chosen; the options offered, hundreds of them, change only with a write.
+        for field_name in ("sector", "country"):
+            self.form.fields[field_name].widget.choices = CachedChoices(self.form, field_name)
 
     def filter_sector(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if not value:
