@@ -23,12 +23,13 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.forms.renderers import get_default_renderer
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .freshness import bump_on_commit
+from .freshness import bump_on_commit, cached
 from .history import meeting_part_changes
 from .models import (
     Article,
@@ -164,6 +165,10 @@ class YearListFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
+        return cached(["admin-filter", "year"], self.years)
+
+    @staticmethod
+    def years() -> list[tuple[str, str]]:
         dates = Meeting.objects.values_list("held_on", flat=True)
         first, last = dates.order_by("held_on").first(), dates.order_by("-held_on").first()
         if first is None:
@@ -202,6 +207,33 @@ class MeetingPartListFilter(admin.SimpleListFilter):
             raise IncorrectLookupParameters(error) from error
         return queryset.filter(Exists(rows))
 
+    def lookups(self, request, model_admin):
+        # Hundreds of choices that change only with a write: read once per data version and language.
+        return cached(["admin-filter", self.parameter_name], self.choices_from_database)
+
+    def choices_from_database(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def choices(self, changelist):
+        # Django builds each choice's query string anew (a copy, a sort and an encoding of every parameter); only
+        # this filter's parameter differs between them, so the others are encoded once.
+        params = sorted(changelist.filter_params.items())
+        before = urlencode([(k, v) for k, v in params if k < self.parameter_name], doseq=True)
+        after = urlencode([(k, v) for k, v in params if k > self.parameter_name], doseq=True)
+        value = self.value()
+        yield {
+            "selected": value is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("All"),
+        }
+        for lookup, title in self.lookup_choices:
+            own = urlencode([(self.parameter_name, str(lookup))])
+            yield {
+                "selected": value == str(lookup),
+                "query_string": "?" + "&".join(part for part in (before, own, after) if part),
+                "display": title,
+            }
+
 
 class MeetingCountryListFilter(MeetingPartListFilter):
     """Offers only the countries that take part in some meeting, not all 249: one index probe per country."""
@@ -212,7 +244,7 @@ class MeetingCountryListFilter(MeetingPartListFilter):
     part_model = MeetingCountry
     part_field = "country"
 
-    def lookups(self, request, model_admin):
+    def choices_from_database(self) -> list[tuple[str, str]]:
         used = Country.objects.filter(Exists(MeetingCountry.objects.filter(country=OuterRef("pk"))))
         return [(country.pk, str(country)) for country in used]
 
@@ -224,7 +256,7 @@ class MeetingSectorListFilter(MeetingPartListFilter):
     part_model = MeetingSector
     part_field = "sector"
 
-    def lookups(self, request, model_admin):
+    def choices_from_database(self) -> list[tuple[str, str]]:
         return [(sector.pk, str(sector)) for sector in Sector.objects.all()]
 
 
