@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .freshness import BumpsDataVersion
+from .ingest.similarity import text_signature
 
 
 def normalize_text(text: str) -> str:
@@ -627,6 +628,10 @@ class Article(BumpsDataVersion, models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     text = models.TextField(_("full text"))
     content_hash = models.CharField(_("content hash"), max_length=64, unique=True, editable=False)
+    # Compared with a new article's to find its near-duplicates without reading every recent text; empty on
+    # articles stored before it existed, whose texts are compared instead. Derived from the text, so left out of
+    # fixtures and dumps.
+    signature = models.BinaryField(_("similarity signature"), null=True, blank=True, serialize=False)
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -643,20 +648,27 @@ class Article(BumpsDataVersion, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleManager()
-    history = HistoricalRecords(excluded_fields=["text", "proposal"])
+    history = HistoricalRecords(excluded_fields=["text", "proposal", "signature"])
 
     class Meta:
         ordering = ["-published_on", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "created_at"], name="article_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="article_status_idx"),
+            # Intake's near-duplicate search reads the most recent articles first (intake.find_near_duplicate).
+            models.Index(fields=["created_at"], name="article_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.url or f"Article {self.pk}"
 
     def save(self, *args, **kwargs) -> None:
         self.text = normalize_text(self.text)
-        self.content_hash = content_hash(self.text)
+        digest = content_hash(self.text)
+        if digest != self.content_hash:  # a new or edited text
+            self.signature = text_signature(self.text)
+        self.content_hash = digest
         super().save(*args, **kwargs)
 
     def natural_key(self) -> tuple[str]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from relations.ingest import similarity
 from relations.ingest.fetch import FetchError, fetch_url, too_large_message
 from relations.ingest.language import clearly_supported
 from relations.models import Article, content_hash, normalize_text
@@ -28,7 +29,12 @@ LANGUAGES = {"en", "id"}
 MIN_CHARS = 80
 NEAR_DUPLICATE_RATIO = 90.0
 NEAR_DUPLICATE_WINDOW = dt.timedelta(days=30)
-NEAR_DUPLICATE_CANDIDATES = 200
+NEAR_DUPLICATE_CANDIDATES = 200  # texts compared at most (those of articles stored without a signature)
+NEAR_DUPLICATE_SIGNATURES = 1000  # articles of the window looked at, most recent first, for their size and signature
+# The estimated share of word pairs in common above which the texts are compared. Copies with a ratio of 90 share
+# 0.4 or more unless their changes are scattered through every sentence; different articles of this project's
+# corpus, 0.03 (one pair in a thousand above 0.13). See similarity.py and tests/test_ingest_similarity.py.
+NEAR_DUPLICATE_SIGNATURE_SIMILARITY = 0.15
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
 HEADER_LINE = re.compile(r"^(SOURCE|URL|PUBLISHED|TITLE|OUTLET):\s*(.*)$", re.IGNORECASE)
@@ -139,7 +145,10 @@ def store(text: str, **fields) -> Intake:
     existing = Article.objects.filter(content_hash=digest).first()
     if existing:
         return Intake(existing, Outcome.EXISTING)
-    original = find_near_duplicate(text, title=fields["title"], published_on=fields["published_on"])
+    signature = similarity.text_signature(text)
+    original = find_near_duplicate(
+        text, title=fields["title"], published_on=fields["published_on"], signature=signature
+    )
     if original:
         fields.update(
             duplicate_of=original,
@@ -149,7 +158,7 @@ def store(text: str, **fields) -> Intake:
             fields["status"] = Article.Status.APPROVED
     try:
         with transaction.atomic():
-            article = Article.objects.create(text=text, **fields)
+            article = Article.objects.create(text=text, content_hash=digest, signature=signature, **fields)
             if original and original.status == Article.Status.APPROVED:
                 article.meetings.set(original.meetings.all())
     except IntegrityError:
@@ -158,24 +167,48 @@ def store(text: str, **fields) -> Intake:
     return Intake(article, Outcome.NEAR_DUPLICATE if original else Outcome.CREATED)
 
 
-def find_near_duplicate(text: str, *, title: str, published_on: dt.date | None) -> Article | None:
-    """A recent article, or one with the same title or date, whose text is at least 90% the same."""
-    nearby = Q(created_at__gte=timezone.now() - NEAR_DUPLICATE_WINDOW)
-    if title:
-        nearby |= Q(title__iexact=title)
-    if published_on:
-        nearby |= Q(published_on=published_on)
+def find_near_duplicate(
+    text: str, *, title: str, published_on: dt.date | None, signature: bytes | None = None
+) -> Article | None:
+    """A recent article, or one with the same title or date, whose text is at least 90% the same.
+
+    Only the texts whose signature is close enough to this one's (or that have none) are read and compared: reading
+    and comparing every recent text cost more than all the rest of intake."""
+    since = timezone.now() - NEAR_DUPLICATE_WINDOW
     # A ratio of 90 is impossible when one text is more than 22% longer than the other, in characters. The window is
     # on bytes (a character is one to four), widened so that it holds every text within those character bounds:
     # at least 0.8 x our characters, at most our bytes plus four bytes for each of a quarter more characters.
     chars, size = len(text), len(text.encode("utf-8"))
-    candidates = (
-        Article.objects.filter(nearby, duplicate_of__isnull=True)
-        .annotate(size=ByteLength("text"))
-        .filter(size__gte=chars * 0.8, size__lte=size + chars)
+    smallest, largest = chars * 0.8, size + chars
+    articles = Article.objects.filter(duplicate_of__isnull=True).annotate(size=ByteLength("text"))
+    # The most recent first, along the index on created_at: PostgreSQL stops after the limit, where a condition on
+    # the size (of which it has no statistics) or on the title made it read and sort the whole table.
+    rows = list(
+        articles.filter(created_at__gte=since)
         .order_by("-created_at")
-        .only("pk", "text", "status")[:NEAR_DUPLICATE_CANDIDATES]
+        .values_list("pk", "size", "signature")[:NEAR_DUPLICATE_SIGNATURES]
     )
+    older = Q()
+    if title:
+        older |= Q(title__iexact=title)
+    if published_on:
+        older |= Q(published_on=published_on)
+    if len(rows) < NEAR_DUPLICATE_SIGNATURES and older:
+        rows += (
+            articles.filter(older, created_at__lt=since, size__gte=smallest, size__lte=largest)
+            .order_by("-created_at")
+            .values_list("pk", "size", "signature")[: NEAR_DUPLICATE_SIGNATURES - len(rows)]
+        )
+    ours = similarity.Signature(signature if signature is not None else similarity.text_signature(text))
+    close = [
+        pk
+        for pk, length, theirs in rows
+        if smallest <= length <= largest
+        and (theirs is None or ours.similarity(theirs) >= NEAR_DUPLICATE_SIGNATURE_SIMILARITY)
+    ][:NEAR_DUPLICATE_CANDIDATES]
+    if not close:
+        return None
+    candidates = Article.objects.filter(pk__in=close).order_by("-created_at").only("pk", "text", "status")
     best, best_score = None, 0.0
     for candidate in candidates:
         score = fuzz.ratio(text, candidate.text, score_cutoff=NEAR_DUPLICATE_RATIO)
