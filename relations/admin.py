@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
 from django.forms.renderers import get_default_renderer
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -76,6 +76,16 @@ def related_links(renderer, template_name: str, context: dict) -> tuple[str, str
     return _related_links[key]
 
 
+@functools.lru_cache(maxsize=1024)
+def _reverse(viewname: str, args: tuple, current_app: str, script_prefix: str, urlconf) -> str:
+    return reverse(viewname, args=args, current_app=current_app, urlconf=urlconf)
+
+
+def cached_reverse(viewname: str, args: tuple = (), current_app: str | None = None) -> str:
+    """reverse(), remembered: a change form asks for the same few admin URLs once per related field of every row."""
+    return _reverse(viewname, tuple(args), current_app, get_script_prefix(), get_urlconf())
+
+
 class RelatedWidgetWrapper(RelatedFieldWidgetWrapper):
     """Django's wrapper of a related field (its change, add, delete and view links), rendered at less cost.
 
@@ -92,6 +102,10 @@ class RelatedWidgetWrapper(RelatedFieldWidgetWrapper):
             wrapper.__dict__.update(formfield.widget.__dict__)
             formfield.widget = wrapper
         return formfield
+
+    def get_related_url(self, info, action, *args):
+        app_label, model_name = info
+        return cached_reverse(f"admin:{app_label}_{model_name}_{action}", args, current_app=self.admin_site.name)
 
     def render(self, name, value, attrs=None, renderer=None):
         renderer = renderer or get_default_renderer()
@@ -265,6 +279,9 @@ class RowAutocompleteSelect(AutocompleteSelect):
 
     chosen: models.Model | None = None
 
+    def get_url(self):
+        return cached_reverse(self.url_name % self.admin_site.name)
+
     def optgroups(self, name, value, attr=None):
         chosen = [str(v) for v in value if v not in self.choices.field.empty_values]
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
@@ -329,10 +346,15 @@ class RowAutocompleteInline:
         return formfield
 
 
+class TabularInline(admin.TabularInline):
+    # Django's table, written in Python rather than through its template (relations/admin_inlines.py).
+    template = "admin/relations/edit_inline/tabular.html"
+
+
 # --- Countries ---------------------------------------------------------------------------------------------------
 
 
-class CountryAliasInline(admin.TabularInline):
+class CountryAliasInline(TabularInline):
     model = CountryAlias
     extra = 1
 
@@ -370,7 +392,7 @@ class OrganizationAdmin(HistoryAdmin):
     autocomplete_fields = ["country", "parent"]
 
 
-class PositionInline(RowAutocompleteInline, admin.TabularInline):
+class PositionInline(RowAutocompleteInline, TabularInline):
     model = Position
     extra = 1
     fields = ["title_id", "title_en", "abbreviation", "organization", "rank", "started_on", "ended_on"]
@@ -463,7 +485,7 @@ class MeetingCountryFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
-class MeetingCountryInline(RowAutocompleteInline, admin.TabularInline):
+class MeetingCountryInline(RowAutocompleteInline, TabularInline):
     model = MeetingCountry
     formset = MeetingCountryFormSet
     extra = 1
@@ -473,7 +495,7 @@ class MeetingCountryInline(RowAutocompleteInline, admin.TabularInline):
     verbose_name_plural = _("countries: host and partners")
 
 
-class ParticipantInline(RowAutocompleteInline, admin.TabularInline):
+class ParticipantInline(RowAutocompleteInline, TabularInline):
     model = Participant
     extra = 1
     fields = ["official", "position", "side", "role", "title_as_written"]
@@ -481,7 +503,7 @@ class ParticipantInline(RowAutocompleteInline, admin.TabularInline):
     row_related = ["official", "position__official", "side"]
 
 
-class MeetingSectorInline(RowAutocompleteInline, admin.TabularInline):
+class MeetingSectorInline(RowAutocompleteInline, TabularInline):
     model = MeetingSector
     extra = 1
     fields = ["sector", "evidence", "article"]
@@ -500,7 +522,7 @@ class CommitmentInline(RowAutocompleteInline, admin.StackedInline):
     row_related = ["fulfilled_by"]
 
 
-class SourceArticleInline(RowAutocompleteInline, admin.TabularInline):
+class SourceArticleInline(RowAutocompleteInline, TabularInline):
     model = Article.meetings.through
     extra = 1
     autocomplete_fields = ["article"]

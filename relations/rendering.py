@@ -11,6 +11,7 @@ tests/test_rendering.py compares the two outputs byte for byte.
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,22 +28,33 @@ class Fallback(Exception):
     """A value the template would treat in a way not written here (a callable, which the template calls)."""
 
 
+def escape(value: str) -> str:
+    """conditional_escape() of a str, without its lazy-string wrapper (a third of its cost, thousands of calls)."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)
+
+
 def text(value: Any) -> str:
     """`{{ value }}`: localized, escaped unless safe (django.template.base.render_value_in_context)."""
+    if type(value) is str:
+        return html.escape(value)
     if callable(value):
         raise Fallback
     value = localize(template_localtime(value))
     if not isinstance(value, str):
         value = str(value)
-    return conditional_escape(value)
+    return escape(value)
 
 
 def as_string(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: str() of the value, escaped unless the value was safe."""
+    if type(value) is str:
+        return html.escape(value)
     if callable(value):
         raise Fallback
     formatted = "%s" % (str(value) if isinstance(value, tuple) else value)
-    return formatted if isinstance(value, SafeData) else conditional_escape(formatted)
+    return formatted if isinstance(value, SafeData) else escape(formatted)
 
 
 def attrs(attributes: dict) -> str:

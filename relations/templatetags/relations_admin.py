@@ -1,8 +1,11 @@
-"""`{% relations_result_list cl %}`: Django's `{% result_list cl %}` with the rows of relations/admin_rows.py."""
+"""`{% relations_result_list cl %}`: Django's `{% result_list cl %}` with the rows of relations/admin_rows.py;
+`{% relations_tabular_inline inline_admin_formset %}`: Django's tabular inline written by relations/admin_inlines.py.
+"""
 
 from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 
+from ..admin_inlines import tabular
 from ..admin_rows import result_list
 
 register = template.Library()
@@ -14,3 +17,10 @@ def relations_result_list_tag(parser, token):
     return InclusionAdminNode(
         parser, token, func=result_list, template_name="change_list_results.html", takes_context=False
     )
+
+
+@register.simple_tag(takes_context=True)
+def relations_tabular_inline(context, inline_admin_formset):
+    # Included by change_form.html inside its loop over the inlines: the last one gets its own class.
+    loop = context.get("forloop")
+    return tabular(inline_admin_formset, is_last=bool(loop and loop["last"]))

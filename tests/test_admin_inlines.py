@@ -1,0 +1,77 @@
+"""Tabular inlines written in Python (relations/admin_inlines.py) are Django's tabular.html, whitespace aside."""
+
+from __future__ import annotations
+
+import re
+from unittest import mock
+
+from django.contrib.auth.models import User
+from django.test import TestCase
+from django.urls import reverse
+
+from relations import admin as relations_admin
+from relations.models import Meeting
+
+from .factories import make_country, make_country_alias, make_official, make_position
+from .test_admin import MeetingChangeFormCostTests, form_data, make_staff
+
+
+def same_markup(html: str) -> str:
+    """The page with the whitespace around tags removed and runs of spaces made one: what a browser lays out."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r">\s*", ">", re.sub(r"\s*<", "<", html)).replace("><", ">\n<")
+
+
+class SameInlinesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = User.objects.create_superuser("editor", password="not-used")
+        cls.viewer = make_staff(username="viewer", group="Viewer")
+        cls.meeting = MeetingChangeFormCostTests.make_documented_meeting(rows=2, title="Inline <b>&</b>")
+        official = make_official(full_name="Retno Marsudi", country=make_country(code="ID"))
+        make_position(official=official, title_en="Minister for Foreign Affairs")
+        cls.official = official
+        make_country_alias(country=make_country(code="PE"), alias="Peruvian")
+
+    def pages(self, method: str, url: str, data=None) -> tuple[str, str]:
+        """The page with the Python tables, then with Django's template."""
+        send = getattr(self.client, method)
+        ours = send(url, data) if data is not None else send(url)
+        with mock.patch.object(relations_admin.TabularInline, "template", "admin/edit_inline/tabular.html"):
+            djangos = send(url, data) if data is not None else send(url)
+        self.assertEqual(ours.status_code, djangos.status_code)
+        return ours.content.decode(), djangos.content.decode()
+
+    def assert_same(self, method: str, url: str, data=None) -> str:
+        ours, djangos = self.pages(method, url, data)
+        self.assertIn('data-inline-type="tabular"', ours)
+        self.assertEqual(same_markup(ours), same_markup(djangos))
+        return ours
+
+    def test_change_and_add_forms_for_editors(self):
+        self.client.force_login(self.editor)
+        for url in [
+            reverse("admin:relations_meeting_change", args=[self.meeting.pk]),
+            reverse("admin:relations_meeting_add"),
+            reverse("admin:relations_official_change", args=[self.official.pk]),
+            reverse("admin:relations_country_change", args=["PE"]),
+        ]:
+            with self.subTest(url=url):
+                self.assert_same("get", url)
+
+    def test_read_only_for_viewers(self):
+        self.client.force_login(self.viewer)
+        html = self.assert_same("get", reverse("admin:relations_meeting_change", args=[self.meeting.pk]))
+        self.assertIn("sector 1</a></p>", html)  # a read-only cell
+
+    def test_a_refused_change_shows_its_row_errors(self):
+        self.client.force_login(self.editor)
+        url = reverse("admin:relations_meeting_change", args=[self.meeting.pk])
+        data = form_data(self.client.get(url))
+        prefix = next(key for key in data if key.endswith("-TOTAL_FORMS") and key.startswith("countries"))[:-12]
+        data[f"{prefix}-0-role"] = data[f"{prefix}-1-role"] = "host"  # two hosts: an error above the table
+        data[f"{prefix}-0-country"] = ""  # a row error
+        html = self.assert_same("post", url, data)
+        self.assertIn("errorlist", html)
+        self.assertEqual(Meeting.objects.get(pk=self.meeting.pk).title, self.meeting.title)
