@@ -1,14 +1,26 @@
 import datetime as dt
+import importlib
 import socket
 import urllib.error
 import urllib.request
 from unittest import mock
 
 from django.test import SimpleTestCase, TestCase, override_settings
+from django.utils import timezone
 
 from relations.ingest import fetch
-from relations.ingest.intake import IntakeError, Outcome, intake_file, intake_text, intake_url, split_header
-from relations.models import Article
+from relations.ingest.intake import (
+    NEAR_DUPLICATE_SIGNATURE_SIMILARITY,
+    IntakeError,
+    Outcome,
+    find_near_duplicate,
+    intake_file,
+    intake_text,
+    intake_url,
+    split_header,
+)
+from relations.ingest.similarity import Signature, text_signature
+from relations.models import Article, normalize_text
 from tests.ingest_samples import ENGLISH, FRENCH, INDONESIAN
 
 
@@ -189,3 +201,96 @@ class FetchTests(SimpleTestCase):
             split_header("TITLE: A\nPUBLISHED: 2024-01-02\n\nBody"),
             ({"title": "A", "published": "2024-01-02"}, "\nBody"),
         )
+
+
+class NearDuplicateSearchTests(TestCase):
+    """The signature narrows the search; the decision stays the ratio of the texts."""
+
+    copy = ENGLISH.replace("Jakarta, Tuesday (14/5).", "JAKARTA (Tuesday 14/5) -")
+
+    def test_an_article_is_stored_with_the_signature_of_its_text(self):
+        article = intake_text(ENGLISH).article
+        article.refresh_from_db()
+        self.assertEqual(bytes(article.signature), text_signature(article.text))
+
+    def test_editing_the_text_signs_it_again_and_other_saves_keep_it(self):
+        article = intake_text(ENGLISH).article
+        article.status_message = "checked"
+        with mock.patch("relations.models.text_signature") as sign:
+            article.save()
+        sign.assert_not_called()
+        article.text = INDONESIAN
+        article.save()
+        article.refresh_from_db()
+        self.assertEqual(bytes(article.signature), text_signature(INDONESIAN))
+
+    def test_a_different_article_is_turned_down_without_reading_its_text(self):
+        intake_text(ENGLISH)
+        with mock.patch("relations.ingest.intake.fuzz.ratio") as ratio:
+            self.assertEqual(intake_text(INDONESIAN).outcome, Outcome.CREATED)
+        ratio.assert_not_called()
+
+    def test_a_close_signature_is_not_enough(self):
+        # Half of the text is the same: the signatures are close, the ratio (under 90) decides it is another article.
+        paragraphs = ENGLISH.split("\n\n")
+        other = "\n\n".join(
+            paragraphs[:2]
+            + [
+                "Both sides agreed to hold the next round of defence talks in Santiago later this year, and to set up"
+                " a working group on submarine maintenance.",
+                "The ministry said the visit was the third by a Chilean envoy this year.",
+            ]
+        )
+        original = intake_text(ENGLISH).article
+        self.assertGreaterEqual(
+            Signature(text_signature(original.text)).similarity(text_signature(other)),
+            NEAR_DUPLICATE_SIGNATURE_SIMILARITY,
+        )
+        self.assertEqual(intake_text(other).outcome, Outcome.CREATED)
+
+    def test_an_article_stored_before_signatures_is_compared_by_its_text(self):
+        original = intake_text(ENGLISH).article
+        Article.objects.filter(pk=original.pk).update(signature=None)
+        copy = intake_text(self.copy)
+        self.assertEqual((copy.outcome, copy.article.duplicate_of_id), (Outcome.NEAR_DUPLICATE, original.pk))
+
+    def test_scattered_changes_are_still_found(self):
+        original = intake_text(ENGLISH).article
+        words = ENGLISH.split(" ")
+        changed = " ".join("the" if index % 12 == 6 else word for index, word in enumerate(words))
+        copy = intake_text(changed)
+        self.assertEqual((copy.outcome, copy.article.duplicate_of_id), (Outcome.NEAR_DUPLICATE, original.pk))
+
+    def test_an_older_article_with_the_same_title_or_date_is_found(self):
+        by_title = intake_text(ENGLISH, title="Chile visit").article
+        by_date = intake_text(INDONESIAN, published_on=dt.date(2024, 5, 14)).article
+        Article.objects.update(created_at=timezone.now() - dt.timedelta(days=90))
+        again = intake_text(self.copy, title="chile VISIT")
+        self.assertEqual(again.article.duplicate_of_id, by_title.pk)
+        copy = INDONESIAN.replace("Jakarta, Selasa (14/5).", "JAKARTA (Selasa 14/5) -")
+        self.assertEqual(intake_text(copy, published_on=dt.date(2024, 5, 14)).article.duplicate_of_id, by_date.pk)
+        # Neither title nor date: an article older than the window is not looked at.
+        Article.objects.filter(duplicate_of__isnull=False).delete()
+        self.assertEqual(intake_text(self.copy).outcome, Outcome.CREATED)
+
+    def test_the_most_recent_articles_of_the_window_are_searched(self):
+        original = intake_text(ENGLISH).article
+        intake_text(INDONESIAN)  # now the most recent
+        copy = normalize_text(self.copy)
+        with mock.patch("relations.ingest.intake.NEAR_DUPLICATE_SIGNATURES", 1):
+            self.assertIsNone(find_near_duplicate(copy, title="", published_on=None))
+        self.assertEqual(find_near_duplicate(copy, title="", published_on=None), original)
+
+
+class SigningExistingArticlesTests(TestCase):
+    def test_the_migration_signs_articles_stored_before_it(self):
+        from django.apps import apps
+
+        migration = importlib.import_module("relations.migrations.0006_article_signature")
+        first, second = intake_text(ENGLISH).article, intake_text(INDONESIAN).article
+        Article.objects.update(signature=None)
+        with mock.patch.object(migration, "BATCH", 1):
+            migration.sign_articles(apps, None)
+        for article in (first, second):
+            article.refresh_from_db()
+            self.assertEqual(bytes(article.signature), text_signature(article.text))

@@ -22,6 +22,7 @@ BINS = 128
 WORDS = 2
 EMPTY = 0
 _WORD = re.compile(r"[^\W_]+")
+_ACCENTS = re.compile(r"[\u0300-\u036f]+")  # once decomposed: "é" is "e" and this, which would split the word
 _UNSEEN = 1 << 64
 _LOW = int.from_bytes(b"\x7f" * BINS, "big")
 _HIGH = int.from_bytes(b"\x80" * BINS, "big")
@@ -29,7 +30,7 @@ _HIGH = int.from_bytes(b"\x80" * BINS, "big")
 
 def text_signature(text: str) -> bytes:
     """`BINS` bytes; texts of fewer than `WORDS` words are one feature, all their words."""
-    words = _WORD.findall(unicodedata.normalize("NFKD", text.casefold()))
+    words = _WORD.findall(_ACCENTS.sub("", unicodedata.normalize("NFKD", text.casefold())))
     smallest = [_UNSEEN] * BINS
     for start in range(max(1, len(words) - WORDS + 1)):
         feature = " ".join(words[start : start + WORDS]).encode("utf-8")
