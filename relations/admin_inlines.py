@@ -147,3 +147,76 @@ def tabular(formset_admin, is_last: bool) -> str:
         "</div>",
     ]
     return mark_safe("\n".join(parts))
+
+
+def field_attr(field, name: str):
+    """`field.field.<name>` as the template reads it: a bound field's attribute or a read-only field's key."""
+    if field.is_readonly:
+        return field.field.get(name, "")
+    return getattr(field.field, name)
+
+
+def fieldset(fieldset, heading_level=2, prefix="", id_prefix="", id_suffix="") -> str:
+    """A fieldset of a form or of a stacked inline's form, as admin/includes/fieldset.html writes it."""
+    heading_id = f"{text(prefix)}-{text(id_prefix)}-{text(id_suffix)}-heading"
+    labelled = f' aria-labelledby="{heading_id}"' if fieldset.name else ""
+    parts = [f'<fieldset class="module aligned {text(fieldset.classes)}"{labelled}>']
+    collapsible = fieldset.name and fieldset.is_collapsible
+    if fieldset.name:
+        level = text(heading_level or 2)
+        parts += [
+            "<details><summary>" if fieldset.is_collapsible else "",
+            f'<h{level} id="{heading_id}" class="fieldset-heading">{text(fieldset.name)}</h{level}>',
+            "</summary>" if fieldset.is_collapsible else "",
+        ]
+    if fieldset.description:
+        parts.append(f'<div class="description">{fieldset.description}</div>')
+    for line in fieldset:
+        fields = list(line)
+        single = len(line.fields) == 1
+        classes = "form-row"
+        if single and line.errors():
+            classes += " errors"
+        if not line.has_visible_field:
+            classes += " hidden"
+        for field in fields:
+            name = field_attr(field, "name")
+            classes += f" field-{text(name)}" if name else ""
+        parts.append(f'<div class="{classes}">')
+        parts.append(text(line.errors()) if single else '<div class="flex-container form-multiline">')
+        for field in fields:
+            parts.append("<div>")
+            if not single and not field.is_readonly:
+                parts.append(text(field.errors()))
+            box = "flex-container"
+            if not single:
+                box += " fieldBox"
+                name = field_attr(field, "name")
+                box += f" field-{text(name)}" if name else ""
+                box += " errors" if not field.is_readonly and field.errors() else ""
+                box += " hidden" if field_attr(field, "is_hidden") else ""
+            box += " checkbox-row" if field.is_checkbox else ""
+            parts.append(f'<div class="{box}">')
+            if field.is_checkbox:
+                parts.append(f"{text(field.field)}{text(field.label_tag())}")
+            else:
+                parts.append(text(field.label_tag()))
+                if field.is_readonly:
+                    parts.append(f'<div class="readonly">{text(field.contents())}</div>')
+                else:
+                    parts.append(text(field.field))
+            parts.append("</div>")
+            help_text = field_attr(field, "help_text")
+            if help_text:
+                hidden = " hidden" if field_attr(field, "is_hidden") else ""
+                label_id = field_attr(field, "id_for_label")
+                help_id = f' id="{text(label_id)}_helptext"' if label_id else ""
+                parts.append(f'<div class="help{hidden}"{help_id}>\n<div>{help_text}</div>\n</div>')
+            parts.append("</div>")
+        if not single:
+            parts.append("</div>")
+        parts.append("</div>")
+    if collapsible:
+        parts.append("</details>")
+    parts.append("</fieldset>")
+    return mark_safe("\n".join(part for part in parts if part))

@@ -1,19 +1,33 @@
-"""Tabular inlines written in Python (relations/admin_inlines.py) are Django's tabular.html, whitespace aside."""
+"""Tabular inlines and fieldsets written in Python (relations/admin_inlines.py) are Django's tabular.html and
+fieldset.html, whitespace aside."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from unittest import mock
 
+import django.contrib.admin
 from django.contrib.auth.models import User
+from django.template import Context, Engine
 from django.test import TestCase
 from django.urls import reverse
 
 from relations import admin as relations_admin
 from relations.models import Meeting
+from relations.templatetags import relations_admin as tags
 
 from .factories import make_country, make_country_alias, make_official, make_position
 from .test_admin import MeetingChangeFormCostTests, form_data, make_staff
+
+DJANGOS_FIELDSET = Path(django.contrib.admin.__file__).parent / "templates/admin/includes/fieldset.html"
+
+
+def djangos_fieldset(fieldset, heading_level=2, prefix="", id_prefix="", id_suffix="") -> str:
+    """Django's own admin/includes/fieldset.html (the project's replaces it in the template search)."""
+    template = Engine.get_default().from_string(DJANGOS_FIELDSET.read_text())
+    values = {"heading_level": heading_level, "prefix": prefix, "id_prefix": id_prefix, "id_suffix": id_suffix}
+    return template.render(Context({"fieldset": fieldset, **values}))
 
 
 def same_markup(html: str) -> str:
@@ -38,7 +52,10 @@ class SameInlinesTests(TestCase):
         """The page with the Python tables, then with Django's template."""
         send = getattr(self.client, method)
         ours = send(url, data) if data is not None else send(url)
-        with mock.patch.object(relations_admin.TabularInline, "template", "admin/edit_inline/tabular.html"):
+        with (
+            mock.patch.object(relations_admin.TabularInline, "template", "admin/edit_inline/tabular.html"),
+            mock.patch.object(tags, "fieldset", djangos_fieldset),
+        ):
             djangos = send(url, data) if data is not None else send(url)
         self.assertEqual(ours.status_code, djangos.status_code)
         return ours.content.decode(), djangos.content.decode()
@@ -46,6 +63,7 @@ class SameInlinesTests(TestCase):
     def assert_same(self, method: str, url: str, data=None) -> str:
         ours, djangos = self.pages(method, url, data)
         self.assertIn('data-inline-type="tabular"', ours)
+        self.assertIn('<fieldset class="module aligned', ours)
         self.assertEqual(same_markup(ours), same_markup(djangos))
         return ours
 

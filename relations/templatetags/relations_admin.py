@@ -5,7 +5,7 @@
 from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 
-from ..admin_inlines import tabular
+from ..admin_inlines import fieldset, tabular
 from ..admin_rows import result_list
 
 register = template.Library()
@@ -24,3 +24,15 @@ def relations_tabular_inline(context, inline_admin_formset):
     # Included by change_form.html inside its loop over the inlines: the last one gets its own class.
     loop = context.get("forloop")
     return tabular(inline_admin_formset, is_last=bool(loop and loop["last"]))
+
+
+@register.simple_tag(takes_context=True)
+def relations_fieldset(context):
+    # Included with `fieldset`, `heading_level`, `prefix`, `id_prefix` and `id_suffix` in the context.
+    return fieldset(
+        context["fieldset"],
+        heading_level=context.get("heading_level"),
+        prefix=context.get("prefix", ""),
+        id_prefix=context.get("id_prefix", ""),
+        id_suffix=context.get("id_suffix", ""),
+    )
