@@ -277,9 +277,19 @@ class NearDuplicateSearchTests(TestCase):
         original = intake_text(ENGLISH).article
         intake_text(INDONESIAN)  # now the most recent
         copy = normalize_text(self.copy)
-        with mock.patch("relations.ingest.intake.NEAR_DUPLICATE_SIGNATURES", 1):
+        with mock.patch("relations.ingest.intake.NEAR_DUPLICATE_CANDIDATES", 1):
             self.assertIsNone(find_near_duplicate(copy, title="", published_on=None))
         self.assertEqual(find_near_duplicate(copy, title="", published_on=None), original)
+
+    def test_the_window_is_read_in_chunks_until_enough_articles_of_similar_size(self):
+        original = intake_text(ENGLISH).article
+        intake_text(ENGLISH + "\n\n" + INDONESIAN)  # too long to be compared
+        intake_text(INDONESIAN)
+        copy = normalize_text(self.copy)
+        with mock.patch("relations.ingest.intake.NEAR_DUPLICATE_CHUNK", 1):
+            self.assertEqual(find_near_duplicate(copy, title="", published_on=None), original)
+            with mock.patch("relations.ingest.intake.NEAR_DUPLICATE_CANDIDATES", 1):
+                self.assertIsNone(find_near_duplicate(copy, title="", published_on=None))
 
 
 class SigningExistingArticlesTests(TestCase):

@@ -29,8 +29,8 @@ LANGUAGES = {"en", "id"}
 MIN_CHARS = 80
 NEAR_DUPLICATE_RATIO = 90.0
 NEAR_DUPLICATE_WINDOW = dt.timedelta(days=30)
-NEAR_DUPLICATE_CANDIDATES = 200  # texts compared at most (those of articles stored without a signature)
-NEAR_DUPLICATE_SIGNATURES = 1000  # articles of the window looked at, most recent first, for their size and signature
+NEAR_DUPLICATE_CANDIDATES = 200  # the most recent articles of similar size compared with a new one
+NEAR_DUPLICATE_CHUNK = 400  # articles of the window read at a time until that many of similar size are found
 # The estimated share of word pairs in common above which the texts are compared. Copies with a ratio of 90 share
 # 0.4 or more unless their changes are scattered through every sentence; different articles of this project's
 # corpus, 0.03 (one pair in a thousand above 0.13). See similarity.py and tests/test_ingest_similarity.py.
@@ -181,40 +181,43 @@ def find_near_duplicate(
     chars, size = len(text), len(text.encode("utf-8"))
     smallest, largest = chars * 0.8, size + chars
     articles = Article.objects.filter(duplicate_of__isnull=True).annotate(size=ByteLength("text"))
-    # The most recent first, along the index on created_at: PostgreSQL stops after the limit, where a condition on
-    # the size (of which it has no statistics) or on the title made it read and sort the whole table.
-    rows = list(
-        articles.filter(created_at__gte=since)
-        .order_by("-created_at")
-        .values_list("pk", "size", "signature")[:NEAR_DUPLICATE_SIGNATURES]
+    # The window's articles newest first, along the index on created_at, a chunk at a time, their size checked here:
+    # with the size in the query (PostgreSQL has no statistics for it) it read and sorted the whole table.
+    recent = (
+        articles.filter(created_at__gte=since).order_by("-created_at", "-pk").values_list("pk", "size", "signature")
     )
+    rows: list[tuple[int, bytes | None]] = []
+    start = 0
+    while len(rows) < NEAR_DUPLICATE_CANDIDATES:
+        chunk = list(recent[start : start + NEAR_DUPLICATE_CHUNK])
+        rows += [(pk, theirs) for pk, length, theirs in chunk if smallest <= length <= largest]
+        if len(chunk) < NEAR_DUPLICATE_CHUNK:
+            break
+        start += len(chunk)
     older = Q()
     if title:
         older |= Q(title__iexact=title)
     if published_on:
         older |= Q(published_on=published_on)
-    if len(rows) < NEAR_DUPLICATE_SIGNATURES and older:
+    if len(rows) < NEAR_DUPLICATE_CANDIDATES and older:
         rows += (
             articles.filter(older, created_at__lt=since, size__gte=smallest, size__lte=largest)
-            .order_by("-created_at")
-            .values_list("pk", "size", "signature")[: NEAR_DUPLICATE_SIGNATURES - len(rows)]
+            .order_by("-created_at", "-pk")
+            .values_list("pk", "signature")[: NEAR_DUPLICATE_CANDIDATES - len(rows)]
         )
     ours = similarity.Signature(signature if signature is not None else similarity.text_signature(text))
     close = [
         pk
-        for pk, length, theirs in rows
-        if smallest <= length <= largest
-        and (theirs is None or ours.similarity(theirs) >= NEAR_DUPLICATE_SIGNATURE_SIMILARITY)
-    ][:NEAR_DUPLICATE_CANDIDATES]
-    if not close:
-        return None
-    candidates = Article.objects.filter(pk__in=close).order_by("-created_at").only("pk", "text", "status")
+        for pk, theirs in rows[:NEAR_DUPLICATE_CANDIDATES]
+        if theirs is None or ours.similarity(theirs) >= NEAR_DUPLICATE_SIGNATURE_SIMILARITY
+    ]
     best, best_score = None, 0.0
-    for candidate in candidates:
-        score = fuzz.ratio(text, candidate.text, score_cutoff=NEAR_DUPLICATE_RATIO)
+    texts = Article.objects.filter(pk__in=close).order_by("-created_at", "-pk").values_list("pk", "text")
+    for pk, candidate in texts if close else ():
+        score = fuzz.ratio(text, candidate, score_cutoff=NEAR_DUPLICATE_RATIO)
         if score > best_score:
-            best, best_score = candidate, score
-    return best
+            best, best_score = pk, score
+    return Article.objects.get(pk=best) if best else None
 
 
 # --- Checks and conversions --------------------------------------------------------------------------------------
