@@ -740,3 +740,27 @@ class Commitment(BumpsDataVersion, models.Model):
         # Forms that set `meeting` themselves (the admin's inline) leave it out of the constraint's own check.
         if self.fulfilled_by_id is not None and self.fulfilled_by_id == self.meeting_id:
             raise ValidationError({"fulfilled_by": _("A commitment is fulfilled by a later meeting, not by its own.")})
+
+
+class MeetingDigest(models.Model):
+    """A meeting's sides, participants and sectors as the CSV export writes them: derived, never edited.
+
+    PostgreSQL keeps it (relations/digests.py): triggers recompute it on every write to what it shows, and delete it
+    with its meeting, which is why the link to the meeting is not a foreign key.
+    """
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="digest"
+    )
+    host = models.CharField(max_length=2, blank=True)
+    partners = models.TextField(blank=True)  # the other sides' codes in code point order, "; " between them
+    sides = models.TextField(blank=True)  # every side's code, the host's too
+    participants = models.TextField(blank=True)
+    sectors = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("meeting digest")
+        verbose_name_plural = _("meeting digests")
+
+    def __str__(self) -> str:
+        return f"digest of meeting {self.meeting_id}"
