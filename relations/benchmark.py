@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -212,6 +213,32 @@ def time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextmanager
+def server_time_limit(seconds: float | None, using: str):
+    """PostgreSQL cancels a statement past `seconds`, on this connection and on any the benchmark reopens: the
+    alarm of `time_limit` stops the request, not its query, which would run on and load the server."""
+    connection = connections[using]
+    if not seconds or connection.vendor != "postgresql":
+        yield
+        return
+    milliseconds = int(seconds * 1000)
+
+    def limit(sender, connection, **kwargs):
+        if connection.alias == using:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{milliseconds}ms"])
+
+    connection_created.connect(limit)
+    try:
+        connection.ensure_connection()
+        limit(None, connection)
+        yield
+    finally:
+        connection_created.disconnect(limit)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+
+
 def drop_if_busy(using: str) -> None:
     """After an interrupted request, a query may still run on the connection: the next page needs a fresh one."""
     connection = connections[using]
@@ -353,7 +380,11 @@ def run(
     targets = Targets(search)
     results = []
     # The in-process client calls itself "testserver"; the benchmark should not depend on DJANGO_ALLOWED_HOSTS.
-    with quiet_request_log(), override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+    with (
+        quiet_request_log(),
+        override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]),
+        server_time_limit(timeout, using),
+    ):
         client = Client()
         client.force_login(bench_user())
         for name in pages:

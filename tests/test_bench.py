@@ -7,8 +7,10 @@ from io import StringIO
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.core.management import call_command
-from django.test import SimpleTestCase, TestCase
+from django.db import connection
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from relations import benchmark
 
@@ -66,6 +68,22 @@ class BenchTests(TestCase):
         self.assertIn("overview: PageError: HTTP 404", output)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+class ServerTimeLimitTests(TransactionTestCase):
+    def setting(self) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            return cursor.fetchone()[0]
+
+    def test_the_server_cancels_statements_past_the_timeout_while_the_benchmark_runs(self):
+        before = self.setting()
+        with benchmark.server_time_limit(1.5, "default"):
+            self.assertEqual(self.setting(), "1500ms")
+            connection.close()  # the benchmark drops a busy connection: the next one is limited too
+            self.assertEqual(self.setting(), "1500ms")
+        self.assertEqual(self.setting(), before)
+
+
 class StatementTests(SimpleTestCase):
     def test_floor_runs_reads_only_and_the_select_of_a_server_side_cursor(self):
         captured = [
@@ -74,10 +92,17 @@ class StatementTests(SimpleTestCase):
             {"sql": "(SELECT 2) UNION (SELECT 3)"},
             {"sql": "WITH x AS (SELECT 4) SELECT * FROM x"},
             {"sql": "UPDATE django_session SET expire_date = '2030-01-01'"},
+            {"sql": "COPY (SELECT 5) TO STDOUT WITH (FORMAT csv)"},
+            {"sql": "COPY relations_meeting FROM STDIN"},
         ]
         self.assertEqual(
             benchmark.select_statements(captured),
-            ["SELECT 1", "(SELECT 2) UNION (SELECT 3)", "WITH x AS (SELECT 4) SELECT * FROM x"],
+            [
+                "SELECT 1",
+                "(SELECT 2) UNION (SELECT 3)",
+                "WITH x AS (SELECT 4) SELECT * FROM x",
+                "COPY (SELECT 5) TO STDOUT WITH (FORMAT csv)",
+            ],
         )
 
     def test_percentile_is_nearest_rank(self):
