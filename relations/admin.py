@@ -489,6 +489,8 @@ class MeetingCountryInline(RowAutocompleteInline, TabularInline):
     model = MeetingCountry
     formset = MeetingCountryFormSet
     extra = 1
+    # Named, so that Django need not build a whole formset class per request to find them out.
+    fields = ["country", "role"]
     autocomplete_fields = ["country"]
     row_related = ["country"]
     verbose_name = _("country side")
@@ -525,6 +527,7 @@ class CommitmentInline(RowAutocompleteInline, admin.StackedInline):
 class SourceArticleInline(RowAutocompleteInline, TabularInline):
     model = Article.meetings.through
     extra = 1
+    fields = ["article"]  # as above
     autocomplete_fields = ["article"]
     row_related = ["article"]
     row_deferred = [f"article__{name}" for name in ARTICLE_BULK_FIELDS]
