@@ -569,6 +569,21 @@ class SectorAndOfficialPageTests(LoggedInTestCase):
         cls.minister = make_official(full_name="Sjafrie Sjamsoeddin")
         make_position(official=cls.minister, title_en="Minister of Defence", started_on=dt.date(2024, 10, 21))
 
+    def test_every_table_links_its_rows_as_their_own_pages_do_and_names_kind_and_status(self):
+        Meeting.objects.filter(title="C").update(kind="courtesy_call", status="planned")
+        pages = [reverse("relations:meeting-list"), self.defence.get_absolute_url()]
+        for url in pages:
+            with self.subTest(url=url):
+                html = self.client.get(url).content.decode()
+                for meeting in Meeting.objects.prefetch_related("countries__country", "sectors__sector"):
+                    self.assertIn(f'href="{meeting.get_absolute_url()}">{meeting.title}</a>', html)
+                    for side in meeting.countries.exclude(country_id="ID"):
+                        self.assertIn(f'href="{side.country.get_absolute_url()}">{side.country.name}</a>', html)
+                    for link in meeting.sectors.all():
+                        self.assertIn(f'href="{link.sector.get_absolute_url()}">{link.sector.name}</a>', html)
+                self.assertIn("Courtesy call", html)
+                self.assertIn(">planned</span>", html)
+
     def test_sector_table_counts_per_year_and_partner_including_children(self):
         response = self.client.get(self.defence.get_absolute_url())
         table = response.context["table"]

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -30,6 +31,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -72,6 +74,37 @@ def meetings_for_list(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
         Prefetch("countries", queryset=MeetingCountry.objects.select_related("country")),
         Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector").order_by("sector__name_en")),
     )
+
+
+def url_writer(viewname: str, stand_in: str | int) -> Callable[[object], str]:
+    """reverse() of `viewname` with one argument, worked out once: the URL with `stand_in`, the argument written in
+    (quoted as reverse() quotes it). `stand_in` must match the URL's converter and appear nowhere else in it."""
+    pattern = reverse(viewname, args=[stand_in])
+    stand_in = str(stand_in)
+    return lambda arg: pattern.replace(stand_in, quote(str(arg), safe=RFC3986_SUBDELIMS + "/~:@"))
+
+
+def table_rows(meetings: Iterable[Meeting]) -> list[Meeting]:
+    """Meetings of meetings_for_list, ready for _meeting_table.html.
+
+    Their links and labels are worked out once per page: per row, the template's get_absolute_url() calls and
+    get_*_display() were a reverse() per meeting, partner and sector, and a dictionary of every choice per label.
+    """
+    meeting_url = url_writer("relations:meeting-detail", 918273645546372819)
+    country_url = url_writer("relations:country-detail", "relationscountry7f3c")
+    sector_url = url_writer("relations:sector-detail", "relationssector7f3c")
+    kinds = dict(Meeting._meta.get_field("kind").flatchoices)
+    statuses = dict(Meeting._meta.get_field("status").flatchoices)
+    rows = list(meetings)
+    for meeting in rows:
+        meeting.url = meeting_url(meeting.pk)
+        meeting.kind_label = kinds.get(meeting.kind, meeting.kind)
+        meeting.status_label = statuses.get(meeting.status, meeting.status)
+        for side in meeting.countries.all():
+            side.country.url = country_url(side.country_id)
+        for link in meeting.sectors.all():
+            link.sector.url = sector_url(link.sector.slug)
+    return rows
 
 
 def meeting_for_detail(pk: int) -> Meeting:
@@ -230,7 +263,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     try:
         with statement_time_limit(limit):
             page, page_notice = paginate(request, meetings, paginator_class=paginator_class)
-            page.object_list = list(page.object_list)  # run the page's queries inside the limit
+            page.object_list = table_rows(page.object_list)  # runs the page's queries inside the limit
     except StatementTimeout:
         errors, status = [too_slow_message()], 503
         page, page_notice = paginate(request, Meeting.objects.none(), paginator_class=CappedListPaginator)
@@ -372,7 +405,7 @@ def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
     sector_ids = sector_and_descendants([sector])
     in_sectors = MeetingSector.objects.filter(meeting=OuterRef("pk"), sector_id__in=sector_ids)
-    latest = meetings_for_list(Meeting.objects.filter(Exists(in_sectors)))[:LATEST_MEETINGS]
+    latest = table_rows(meetings_for_list(Meeting.objects.filter(Exists(in_sectors)))[:LATEST_MEETINGS])
     table = year_country_table(sector_ids)
     context = {
         "sector": sector,
@@ -401,6 +434,7 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     page, page_notice = paginate(request, meetings)
+    page.object_list = table_rows(page.object_list)
     positions = list(positions)
     for meeting in page:
         participant = meeting.as_official[0] if meeting.as_official else None
