@@ -206,6 +206,8 @@ class MeetingPartListFilter(admin.SimpleListFilter):
     part_model: type[models.Model]
     part_field: str
     former_parameter_name: str
+    # Hundreds of countries: Django's admin/filter.html, written in Python (relations/admin_inlines.py).
+    template = "admin/relations/filter.html"
 
     def __init__(self, request, params, model, model_admin):
         if self.former_parameter_name in params:

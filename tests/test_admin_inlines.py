@@ -1,5 +1,5 @@
-"""Tabular inlines and fieldsets written in Python (relations/admin_inlines.py) are Django's tabular.html and
-fieldset.html, whitespace aside."""
+"""Tabular inlines, fieldsets and list filters written in Python (relations/admin_inlines.py) are Django's
+tabular.html, fieldset.html and filter.html, whitespace aside."""
 
 from __future__ import annotations
 
@@ -93,3 +93,21 @@ class SameInlinesTests(TestCase):
         html = self.assert_same("post", url, data)
         self.assertIn("errorlist", html)
         self.assertEqual(Meeting.objects.get(pk=self.meeting.pk).title, self.meeting.title)
+
+
+class SameListFiltersTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = User.objects.create_superuser("editor", password="not-used")
+        MeetingChangeFormCostTests.make_documented_meeting(rows=3, title="Filtered <&>")
+
+    def test_the_country_and_sector_filters(self):
+        self.client.force_login(self.editor)
+        changelist = reverse("admin:relations_meeting_changelist")
+        for query in ["", "?countries__country=PE&kind__exact=bilateral_meeting", "?sectors__sector=1&q=a+b"]:
+            with self.subTest(query=query):
+                ours = self.client.get(changelist + query).content.decode()
+                with mock.patch.object(relations_admin.MeetingPartListFilter, "template", "admin/filter.html"):
+                    djangos = self.client.get(changelist + query).content.decode()
+                self.assertEqual(same_markup(ours), same_markup(djangos))
+                self.assertIn("?countries__country=CL", ours)

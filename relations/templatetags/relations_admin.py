@@ -5,7 +5,7 @@
 from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 
-from ..admin_inlines import fieldset, tabular
+from ..admin_inlines import fieldset, list_filter, tabular
 from ..admin_rows import result_list
 
 register = template.Library()
@@ -36,3 +36,8 @@ def relations_fieldset(context):
         id_prefix=context.get("id_prefix", ""),
         id_suffix=context.get("id_suffix", ""),
     )
+
+
+@register.simple_tag
+def relations_list_filter(title, choices):
+    return list_filter(title, choices)
