@@ -97,3 +97,10 @@ def compute(ids: list[int], using: str = "default") -> dict[int, Digest]:
 def kept(using: str = "default") -> bool:
     """Whether digests are kept on this database (the triggers are PostgreSQL's)."""
     return connections[using].vendor == "postgresql"
+
+
+def refresh(ids: list[int], using: str = "default") -> None:
+    """Recompute and store the digests of the meetings `ids` (PostgreSQL): for bulk writers that deferred the
+    triggers, and the migration that fills existing meetings."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT relations_digest_refresh(%s::bigint[])", [list(ids)])

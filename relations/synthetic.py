@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connections, models, transaction
 from django.utils import timezone, translation
 
+from relations import digests
 from relations.freshness import bump_on_commit
 from relations.models import (
     Article,
@@ -642,7 +643,13 @@ class Generator:
                 if self.writer.is_postgres:
                     with self.writer.connection.cursor() as cursor:
                         cursor.execute("SET LOCAL synchronous_commit = off")
+                        # The batch's meeting digests once, after all its rows, rather than by the triggers of
+                        # each table's COPY (relations/digests.py).
+                        cursor.execute("SET LOCAL relations.defer_digests = 'on'")
                 counts.add(self.write_batch(done, batch))
+                if self.writer.is_postgres:
+                    first = self.ids["meeting"] + done
+                    digests.refresh(list(range(first, first + size)), self.writer.connection.alias)
             done += size
             if progress:
                 progress(done)

@@ -17,6 +17,7 @@ from relations import digests
 from relations.models import Meeting, MeetingCountry, MeetingDigest, MeetingSector, Official, Participant, Position
 
 from .factories import make_country, make_meeting, make_official, make_participant, make_position, make_sector
+from .test_generate_data import generate, make_reference
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="digests are kept by PostgreSQL triggers; SQLite computes every row"
@@ -182,3 +183,22 @@ class ConcurrentWritesTests(TransactionTestCase):
             thread.join(10)
         make_participant(meeting=meeting, official=second)
         self.assertEqual(MeetingDigest.objects.get(meeting=meeting).participants, "First Arrival; Late Arrival")
+
+
+@postgresql_only
+class GeneratedDataTests(TestCase):
+    """generate_data defers the triggers and recomputes each batch once: every meeting gets its digest."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = User.objects.create_user("analyst", password="unused")
+        make_reference()
+        generate("--meetings", "40", "--batch-size", "15", "--no-progress")
+
+    def test_every_generated_meeting_has_the_digest_its_links_give(self):
+        self.assertEqual(MeetingDigest.objects.count(), Meeting.objects.count())
+        self.client.force_login(self.user)
+        with mock.patch.object(digests, "kept", return_value=False):
+            computed = export_rows(self.client)
+        self.assertEqual(export_rows(self.client), computed)
+        self.assertTrue(any(row[9] for row in computed[1:]))  # participants, not only empty cells

@@ -72,8 +72,13 @@ BEGIN
         participants = EXCLUDED.participants, sectors = EXCLUDED.sectors;
 END $$;
 
+-- A bulk writer that recomputes its meetings itself once it has written them all (generate_data) sets
+-- relations.defer_digests for its transaction: one refresh instead of one per table.
 CREATE FUNCTION relations_digest_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('relations.defer_digests', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         PERFORM relations_digest_refresh(ARRAY(SELECT DISTINCT meeting_id FROM new_rows));
     ELSIF TG_OP = 'DELETE' THEN
@@ -87,6 +92,9 @@ END $$;
 -- TRUNCATE fires no row triggers: every meeting's digest is recomputed.
 CREATE FUNCTION relations_digest_links_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('relations.defer_digests', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     PERFORM relations_digest_refresh(ARRAY(SELECT id FROM relations_meeting));
     RETURN NULL;
 END $$;
