@@ -666,7 +666,7 @@ class Article(BumpsDataVersion, models.Model):
     def save(self, *args, **kwargs) -> None:
         self.text = normalize_text(self.text)
         digest = content_hash(self.text)
-        if digest != self.content_hash:  # a new or edited text
+        if digest != self.content_hash or self.signature is None:  # a new or edited text, or one never signed
             self.signature = text_signature(self.text)
         self.content_hash = digest
         super().save(*args, **kwargs)

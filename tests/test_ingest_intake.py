@@ -1,11 +1,12 @@
 import datetime as dt
-import importlib
 import socket
 import urllib.error
 import urllib.request
 from unittest import mock
 
+from django.db import connection
 from django.test import SimpleTestCase, TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from relations.ingest import fetch
@@ -293,14 +294,35 @@ class NearDuplicateSearchTests(TestCase):
 
 
 class SigningExistingArticlesTests(TestCase):
-    def test_the_migration_signs_articles_stored_before_it(self):
-        from django.apps import apps
+    def test_intake_signs_the_unsigned_articles_whose_text_it_reads(self):
+        first = intake_text(ENGLISH).article
+        old = intake_text(INDONESIAN).article
+        Article.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=90))
+        Article.objects.update(signature=None)  # as if stored before signatures
+        intake_text(ENGLISH + "\n\nA last paragraph that only this copy has.")
+        first.refresh_from_db()
+        self.assertEqual(bytes(first.signature), text_signature(first.text))
+        old.refresh_from_db()
+        self.assertIsNone(old.signature)  # outside the window: not a candidate, its text not read
 
-        migration = importlib.import_module("relations.migrations.0006_article_signature")
-        first, second = intake_text(ENGLISH).article, intake_text(INDONESIAN).article
-        Article.objects.update(signature=None)
-        with mock.patch.object(migration, "BATCH", 1):
-            migration.sign_articles(apps, None)
-        for article in (first, second):
-            article.refresh_from_db()
-            self.assertEqual(bytes(article.signature), text_signature(article.text))
+    def test_saving_an_unsigned_article_signs_it(self):
+        article = intake_text(ENGLISH).article
+        Article.objects.filter(pk=article.pk).update(signature=None)
+        article.refresh_from_db()
+        article.save()
+        self.assertEqual(bytes(article.signature), text_signature(article.text))
+
+    def test_the_window_is_read_in_keyset_pages_up_to_a_bound(self):
+        for n in range(5):
+            intake_text(
+                f"Unrelated article number {n}. " + "Lorem ipsum dolor sit amet. " * (10 + 5 * n), language="en"
+            )
+        with (
+            mock.patch("relations.ingest.intake.NEAR_DUPLICATE_CHUNK", 1),
+            mock.patch("relations.ingest.intake.NEAR_DUPLICATE_SCAN", 3),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            find_near_duplicate(normalize_text(ENGLISH), title="", published_on=None)
+        pages = [q["sql"] for q in queries if '"relations_article"."created_at" >=' in q["sql"]]
+        self.assertEqual(len(pages), 3)
+        self.assertNotIn("OFFSET", pages[-1])

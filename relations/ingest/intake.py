@@ -31,6 +31,7 @@ NEAR_DUPLICATE_RATIO = 90.0
 NEAR_DUPLICATE_WINDOW = dt.timedelta(days=30)
 NEAR_DUPLICATE_CANDIDATES = 200  # the most recent articles of similar size compared with a new one
 NEAR_DUPLICATE_CHUNK = 400  # articles of the window read at a time until that many of similar size are found
+NEAR_DUPLICATE_SCAN = 8_000  # at most so many of the window's latest articles are looked at for those
 # The estimated share of word pairs in common above which the texts are compared. Copies with a ratio of 90 share
 # 0.4 or more unless their changes are scattered through every sentence; different articles of this project's
 # corpus, 0.03 (one pair in a thousand above 0.13). See similarity.py and tests/test_ingest_similarity.py.
@@ -183,17 +184,18 @@ def find_near_duplicate(
     articles = Article.objects.filter(duplicate_of__isnull=True).annotate(size=ByteLength("text"))
     # The window's articles newest first, along the index on created_at, a chunk at a time, their size checked here:
     # with the size in the query (PostgreSQL has no statistics for it) it read and sorted the whole table.
-    recent = (
-        articles.filter(created_at__gte=since).order_by("-created_at", "-pk").values_list("pk", "size", "signature")
-    )
+    recent = articles.filter(created_at__gte=since).order_by("-created_at", "-pk")
     rows: list[tuple[int, bytes | None]] = []
-    start = 0
-    while len(rows) < NEAR_DUPLICATE_CANDIDATES:
-        chunk = list(recent[start : start + NEAR_DUPLICATE_CHUNK])
-        rows += [(pk, theirs) for pk, length, theirs in chunk if smallest <= length <= largest]
-        if len(chunk) < NEAR_DUPLICATE_CHUNK:
+    # Keyset pages (each starts below the last row read), at most NEAR_DUPLICATE_SCAN rows: a window holding few
+    # texts of this size would otherwise be read whole, page after page.
+    after = Q()
+    for _page in range(NEAR_DUPLICATE_SCAN // NEAR_DUPLICATE_CHUNK):
+        chunk = list(recent.filter(after).values_list("pk", "size", "signature", "created_at")[:NEAR_DUPLICATE_CHUNK])
+        rows += [(pk, theirs) for pk, length, theirs, _created in chunk if smallest <= length <= largest]
+        if len(rows) >= NEAR_DUPLICATE_CANDIDATES or len(chunk) < NEAR_DUPLICATE_CHUNK:
             break
-        start += len(chunk)
+        last_pk, last_created = chunk[-1][0], chunk[-1][3]
+        after = Q(created_at__lt=last_created) | Q(created_at=last_created, pk__lt=last_pk)
     older = Q()
     if title:
         older |= Q(title__iexact=title)
@@ -211,12 +213,15 @@ def find_near_duplicate(
         for pk, theirs in rows[:NEAR_DUPLICATE_CANDIDATES]
         if theirs is None or ours.similarity(theirs) >= NEAR_DUPLICATE_SIGNATURE_SIMILARITY
     ]
+    unsigned = {pk for pk, theirs in rows[:NEAR_DUPLICATE_CANDIDATES] if theirs is None}
     best, best_score = None, 0.0
     texts = Article.objects.filter(pk__in=close).order_by("-created_at", "-pk").values_list("pk", "text")
     for pk, candidate in texts if close else ():
         score = fuzz.ratio(text, candidate, score_cutoff=NEAR_DUPLICATE_RATIO)
         if score > best_score:
             best, best_score = pk, score
+        if pk in unsigned:  # stored before signatures: signed now, so that its text is read once, not every time
+            Article.objects.filter(pk=pk, signature__isnull=True).update(signature=similarity.text_signature(candidate))
     return Article.objects.get(pk=best) if best else None
 
 
