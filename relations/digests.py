@@ -10,6 +10,10 @@ bulk inserts, COPY, raw SQL); renaming an official or a position, or changing a 
 meetings that show them. A meeting with no side, participant nor sector may have no digest: the export reads that
 as empty.
 
+The triggers lock the meetings' rows before recomputing, so two transactions writing one meeting take turns, and
+the second reads what the first committed: that holds under READ COMMITTED, Django's default (under REPEATABLE READ
+the second would compute from its older snapshot).
+
 SQLite has no such triggers here: its export computes every row from the link tables (`compute`), the same text,
 only slower. Digests are never shown in the admin nor kept in history.
 """
@@ -99,8 +103,8 @@ def kept(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
 
 
-def refresh(ids: list[int], using: str = "default") -> None:
-    """Recompute and store the digests of the meetings `ids` (PostgreSQL): for bulk writers that deferred the
-    triggers, and the migration that fills existing meetings."""
+def store(ids: list[int], using: str = "default") -> None:
+    """Compute and store the digests of the meetings `ids` (PostgreSQL), without the triggers' row locks: for
+    meetings no other transaction can write meanwhile, as a bulk writer's own new ones (generate_data)."""
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT relations_digest_refresh(%s::bigint[])", [list(ids)])
+        cursor.execute("SELECT relations_digest_compute(%s::bigint[])", [list(ids)])

@@ -21,7 +21,6 @@ from django.conf import settings
 from django.db import connections, models, transaction
 from django.utils import timezone, translation
 
-from relations import digests
 from relations.freshness import bump_on_commit
 from relations.models import (
     Article,
@@ -30,6 +29,7 @@ from relations.models import (
     DatePrecision,
     Meeting,
     MeetingCountry,
+    MeetingDigest,
     MeetingSector,
     Official,
     Participant,
@@ -479,6 +479,9 @@ class Generator:
                 connection,
             ),
             "meeting_country": Table(MeetingCountry, ["id", "meeting_id", "country_id", "role", "held_on"], connection),
+            "meeting_digest": Table(
+                MeetingDigest, ["meeting_id", "host", "partners", "sides", "participants", "sectors"], connection
+            ),
             "participant": Table(
                 Participant,
                 ["id", "meeting_id", "official_id", "position_id", "side_id", "role", "title_as_written"],
@@ -527,6 +530,7 @@ class Generator:
         self.rng.shuffle(sectors)
         self.sector_ids = [s[0] for s in sectors]
         self.sector_names = dict(sectors)
+        self.sector_slugs = dict(Sector.objects.values_list("id", "slug"))
         self.sector_cum = zipf_cum_weights(len(sectors), exponent=0.9)
 
     def officials_plan(self) -> dict[str, int]:
@@ -643,18 +647,32 @@ class Generator:
                 if self.writer.is_postgres:
                     with self.writer.connection.cursor() as cursor:
                         cursor.execute("SET LOCAL synchronous_commit = off")
-                        # The batch's meeting digests once, after all its rows, rather than by the triggers of
-                        # each table's COPY (relations/digests.py).
+                        # The batch writes its meetings' digests itself (write_batch), rather than the triggers
+                        # recomputing them after each table's COPY (relations/digests.py).
                         cursor.execute("SET LOCAL relations.defer_digests = 'on'")
                 counts.add(self.write_batch(done, batch))
-                if self.writer.is_postgres:
-                    first = self.ids["meeting"] + done
-                    digests.refresh(list(range(first, first + size)), self.writer.connection.alias)
             done += size
             if progress:
                 progress(done)
         self.writer.analyze(t.name for t in self.tables.values())
         return counts
+
+    def digest(self, meeting_id: int, host: str | None, sides: list, participants: list, sector_ids: set) -> tuple:
+        """The meeting's digest row as the database computes it (relations_digest_compute, migration 0007): codes
+        and slugs in code point order, participants principals first in id order, "Name (title)". A test compares
+        the two."""
+        people = []
+        for _pk, _meeting, official, _position, _side, _role, title in participants:  # principals were drawn first
+            name = self.official_names[official]
+            people.append(f"{name} ({title})" if title else name)
+        return (
+            meeting_id,
+            host or "",
+            "; ".join(sorted(code for _pk, _meeting, code, role, _day in sides if role == "partner")),
+            "; ".join(sorted(code for _pk, _meeting, code, _role, _day in sides)),
+            "; ".join(people),
+            "; ".join(sorted(self.sector_slugs[sector] for sector in sector_ids)),
+        )
 
     def take(self, table: str) -> int:
         value = self.next[table]
@@ -669,6 +687,7 @@ class Generator:
         now = timezone.now()
         stamp = w.timestamp(now)
         meetings, sides, participants, sector_links, articles, links, commitments = [], [], [], [], [], [], []
+        meeting_digests = []
         first_id = self.ids["meeting"] + offset
         # Meetings of this batch per partner, so a commitment is fulfilled by a later meeting with the same partner.
         by_partner: dict[str, list[int]] = {}
@@ -699,6 +718,7 @@ class Generator:
                 host, place, venue = home, rng.choice(HOME_PLACES), home
             else:
                 host, place, venue = partner, partner_name, partner
+            first_side, first_participant = len(sides), len(participants)
             if host != partner:
                 sides.append((self.take("meeting_country"), meeting_id, partner, "partner", held_on))
             if host:
@@ -782,6 +802,10 @@ class Generator:
                 sector_links.append((self.take("meeting_sector"), meeting_id, sector_id, evidence, article_id))
             if rng.random() < 0.2:
                 commitments.append(self.commitment(i, meeting_id, day, partner_name, topic, by_partner[partner]))
+            if w.is_postgres:
+                meeting_digests.append(
+                    self.digest(meeting_id, host, sides[first_side:], participants[first_participant:], sector_ids)
+                )
         w.write(self.tables["meeting"], meetings)
         w.write(self.tables["meeting_country"], sides)
         w.write(self.tables["participant"], participants)
@@ -789,6 +813,7 @@ class Generator:
         w.write(self.tables["article_link"], links)
         w.write(self.tables["meeting_sector"], sector_links)
         w.write(self.tables["commitment"], commitments)
+        w.write(self.tables["meeting_digest"], meeting_digests)
         return Counts(
             meetings=len(meetings),
             meeting_countries=len(sides),

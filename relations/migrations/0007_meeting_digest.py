@@ -35,9 +35,8 @@ NAMED_TABLES = [
 # test compares the two. The meetings' rows are locked first (in id order), so that two transactions changing one
 # meeting take turns: the second recomputes after the first commits, and sees its rows.
 REFRESH = r"""
-CREATE FUNCTION relations_digest_refresh(meetings bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION relations_digest_compute(meetings bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM relations_meeting WHERE id = ANY(meetings) ORDER BY id FOR NO KEY UPDATE;
     INSERT INTO relations_meetingdigest AS d (meeting_id, host, partners, sides, participants, sectors)
     SELECT m.id, COALESCE(s.host, ''), COALESCE(s.partners, ''), COALESCE(s.sides, ''),
            COALESCE(p.participants, ''), COALESCE(t.sectors, '')
@@ -72,6 +71,14 @@ BEGIN
         participants = EXCLUDED.participants, sectors = EXCLUDED.sectors;
 END $$;
 
+-- What the triggers call: the meetings' rows locked, then their digests computed. Under READ COMMITTED (Django's
+-- default), the statement after a wait for the lock sees what the other transaction committed.
+CREATE FUNCTION relations_digest_refresh(meetings bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM relations_meeting WHERE id = ANY(meetings) ORDER BY id FOR NO KEY UPDATE;
+    PERFORM relations_digest_compute(meetings);
+END $$;
+
 -- A bulk writer that recomputes its meetings itself once it has written them all (generate_data) sets
 -- relations.defer_digests for its transaction: one refresh instead of one per table.
 CREATE FUNCTION relations_digest_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -89,13 +96,14 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- TRUNCATE fires no row triggers: every meeting's digest is recomputed.
+-- TRUNCATE fires no row triggers: every meeting's digest is recomputed. No row locks: the TRUNCATE holds the
+-- table until its transaction ends, so no other writer can change it meanwhile.
 CREATE FUNCTION relations_digest_links_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('relations.defer_digests', true) = 'on' THEN
         RETURN NULL;
     END IF;
-    PERFORM relations_digest_refresh(ARRAY(SELECT id FROM relations_meeting));
+    PERFORM relations_digest_compute(ARRAY(SELECT id FROM relations_meeting));
     RETURN NULL;
 END $$;
 
@@ -132,12 +140,14 @@ CREATE TRIGGER relations_digest_changed AFTER UPDATE ON {table}
     EXECUTE FUNCTION relations_digest_{table}_changed();
 """
 
-# A cell that would start a spreadsheet formula, defused with a leading quote; the guests (partners with the home
+# A cell that would start a spreadsheet formula, defused with a leading quote, its carriage returns made line feeds
+# (the file's lines end in line feeds); the guests (partners with the home
 # country last); the counterparts (every side but the home country). What relations/views/export.py does in Python.
 # Single expressions: the planner inlines them into the export's statement.
 EXPORT = r"""
 CREATE FUNCTION relations_spreadsheet_safe(cell text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
-    SELECT CASE WHEN left(cell, 1) IN ('=', '+', '-', '@', E'\t', E'\r') THEN '''' || cell ELSE cell END
+    SELECT CASE WHEN left(cell, 1) IN ('=', '+', '-', '@', E'\t', E'\r') THEN '''' ELSE '' END
+        || replace(replace(cell, E'\r\n', E'\n'), E'\r', E'\n')
 $$;
 
 CREATE FUNCTION relations_export_guests(partners text, home text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
@@ -155,6 +165,7 @@ $$;
 
 FUNCTIONS = [
     "relations_digest_refresh(bigint[])",
+    "relations_digest_compute(bigint[])",
     "relations_digest_links_changed()",
     "relations_digest_links_truncated()",
     "relations_digest_meetings_deleted()",
@@ -201,18 +212,24 @@ def drop_sql() -> str:
     return "\n".join(statements)
 
 
+def fill_existing(cursor) -> None:
+    """The digests of every meeting, by id ranges. No row locks: creating the triggers took locks on the link tables
+    that keep writers out until the migration commits (and locking a million rows would rewrite every page)."""
+    cursor.execute("SELECT min(id), max(id) FROM relations_meeting")
+    low, high = cursor.fetchone()
+    for start in range(low or 0, (high or -1) + 1, FILL_BATCH):
+        cursor.execute(
+            "SELECT relations_digest_compute(ARRAY(SELECT id FROM relations_meeting WHERE id BETWEEN %s AND %s))",
+            [start, start + FILL_BATCH - 1],
+        )
+
+
 def create_triggers(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(create_sql())
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT min(id), max(id) FROM relations_meeting")
-        low, high = cursor.fetchone()
-        for start in range(low or 0, (high or -1) + 1, FILL_BATCH):
-            cursor.execute(
-                "SELECT relations_digest_refresh(ARRAY(SELECT id FROM relations_meeting WHERE id BETWEEN %s AND %s))",
-                [start, start + FILL_BATCH - 1],
-            )
+        fill_existing(cursor)
 
 
 def drop_triggers(apps, schema_editor) -> None:

@@ -55,9 +55,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_safe(text: str) -> str:
     """Text that a spreadsheet shows as text: a leading quote defuses a cell that would start a formula.
 
-    Titles and names come from news articles, which nobody here controls (OWASP "CSV injection").
+    Titles and names come from news articles, which nobody here controls (OWASP "CSV injection"). Carriage returns
+    become line feeds: the file's lines end in line feeds, and Python's csv quotes a field only for those (a bare
+    carriage return would split the row in a reader).
     """
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    prefix = "'" if text.startswith(FORMULA_STARTS) else ""
+    return prefix + text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def url_parts(request: HttpRequest) -> tuple[str, str]:
@@ -101,7 +104,7 @@ def copy_statement(request: HttpRequest, meetings: QuerySet[Meeting]) -> tuple[s
         export_place=text(F("place"), "relations_spreadsheet_safe"),
         export_url=Concat(Value(url_head), Cast("pk", TextField()), Value(url_tail), output_field=TextField()),
     )
-    sql, params = rows.query.sql_with_params()
+    sql, params = rows.query.get_compiler(using=meetings.db).as_sql()
     home = settings.HOME_COUNTRY
     statement = f"""COPY (SELECT
             m.export_id, m.export_date, m.export_precision, m.export_status, m.export_kind, m.export_title,
