@@ -443,6 +443,16 @@ class SectorAdmin(HistoryAdmin):
     fields = ["slug", "parent", "name_en", "name_id", "color", "keywords_en", "keywords_id", "subsectors"]
     readonly_fields = ["subsectors"]
 
+    # A sector's slug is its key: in page URLs, in the fixtures (natural key) and in the CSV export of every meeting
+    # linked to it, whose stored digests a change would rewrite (hundreds of thousands of rows at scale, in the
+    # request). It is set once, when the sector is added.
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "slug"] if obj else fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else super().get_prepopulated_fields(request, obj)
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("children")
 

@@ -406,6 +406,15 @@ class EditorTests(AdminData):
         self.assertEqual(self.industry.keywords("en"), ["defence industry", "SITDEF"])
         self.assertEqual(self.industry.history.latest().history_user, self.editor)
 
+    def test_a_sector_slug_is_set_when_added_and_kept_after(self):
+        url = admin_url(Sector, "change", self.industry.pk)
+        response = self.client.get(url)
+        self.assertNotContains(response, 'name="slug"')
+        self.client.post(url, form_data(response) | {"slug": "renamed", "name_en": "Defence industries"})
+        self.industry.refresh_from_db()
+        self.assertEqual((self.industry.slug, self.industry.name_en), ("defence-industry", "Defence industries"))
+        self.assertContains(self.client.get(admin_url(Sector, "add")), 'name="slug"')
+
     def test_source_article_rows_are_named_by_their_article_only(self):
         response = self.client.get(admin_url(Meeting, "change", self.meeting.pk))
 
