@@ -2,13 +2,15 @@
 
 import csv
 import datetime as dt
+import importlib
 import io
 import threading
+import time
 from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import OperationalError, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -53,16 +55,31 @@ class ExportTestCase(TestCase):
 
 
 class SameFileEitherWayTests(ExportTestCase):
-    def test_stored_digests_write_the_file_computed_ones_write(self):
+    def test_the_cells_of_the_file(self):
         with mock.patch.object(digests, "kept", return_value=False):
             computed = export_rows(self.client)
-        self.assertEqual(export_rows(self.client), computed)
         self.assertEqual(
             computed[1][6:11],
             ["ID", "CL; PE", "CL; PE", "Sjafrie Sjamsoeddin (Minister of Defence); Luis Tsuboyama (Duta Besar)",
              "defence; health"],
         )  # fmt: skip
         self.assertEqual(computed[2][6:9], ["PE", "AR; ID", "AR; PE"])
+
+    def test_carriage_returns_become_line_feeds_inside_quoted_cells(self):
+        make_meeting(title='=1+1, "quoted"\r\nnext', place="-x\ry", held_on=dt.date(2020, 1, 1))
+        with mock.patch.object(digests, "kept", return_value=False):
+            row = export_rows(self.client, {"end": "2020-12-31"})[1]
+        self.assertEqual((row[5], row[11]), ('\'=1+1, "quoted"\nnext', "'-x\ny"))
+
+    @postgresql_only
+    def test_postgresql_writes_the_same_file_from_its_digests(self):
+        make_meeting(title='=1+1, "quoted"\r\nnext', place="-x\ry", held_on=dt.date(2020, 1, 1))
+        make_meeting(title="Bare", held_on=dt.date(2019, 1, 1), host=None, partners=())
+        with mock.patch.object(digests, "kept", return_value=False):
+            computed = self.client.get(reverse("relations:meeting-export"))
+            computed = b"".join(computed.streaming_content)
+        copied = b"".join(self.client.get(reverse("relations:meeting-export")).streaming_content)
+        self.assertEqual(copied, computed)  # byte for byte
 
 
 @postgresql_only
@@ -160,29 +177,68 @@ class ConcurrentWritesTests(TransactionTestCase):
         meeting = make_meeting(title="Contested")
         first, second = make_official(full_name="First Arrival"), make_official(full_name="Late Arrival")
         written, release = threading.Event(), threading.Event()
+        errors = []
 
-        def writer():
-            try:
-                with transaction.atomic():
-                    make_participant(meeting=meeting, official=first)
-                    written.set()
-                    release.wait(10)
-            finally:
-                connections.close_all()
+        def in_thread(work):
+            def run():
+                try:
+                    work()
+                except Exception as exc:  # reported by the test below
+                    errors.append(exc)
+                finally:
+                    connections.close_all()
 
-        thread = threading.Thread(target=writer)
-        thread.start()
-        try:
-            self.assertTrue(written.wait(10))
-            with self.assertRaises(OperationalError), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '200ms'")
-                make_participant(meeting=meeting, official=second)
-        finally:
-            release.set()
-            thread.join(10)
-        make_participant(meeting=meeting, official=second)
+            return threading.Thread(target=run)
+
+        def first_writer():
+            with transaction.atomic():
+                make_participant(meeting=meeting, official=first)
+                written.set()
+                release.wait(10)
+
+        def second_writer():
+            make_participant(meeting=meeting, official=second)
+
+        one, two = in_thread(first_writer), in_thread(second_writer)
+        one.start()
+        self.assertTrue(written.wait(10))
+        two.start()
+        self.assertTrue(self.waits_for_a_lock(), "the second writer should wait for the first")
+        release.set()
+        one.join(10)
+        two.join(10)
+        self.assertEqual(errors, [])
         self.assertEqual(MeetingDigest.objects.get(meeting=meeting).participants, "First Arrival; Late Arrival")
+
+    def waits_for_a_lock(self) -> bool:
+        for _ in range(100):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+                if cursor.fetchone()[0]:
+                    return True
+            time.sleep(0.05)
+        return False
+
+
+@postgresql_only
+class RebuildTests(ExportTestCase):
+    def test_the_migration_fills_the_digests_of_existing_meetings(self):
+        before = list(MeetingDigest.objects.order_by("meeting").values_list())
+        MeetingDigest.objects.all().delete()
+        migration = importlib.import_module("relations.migrations.0007_meeting_digest")
+        with mock.patch.object(migration, "FILL_BATCH", 1), connection.cursor() as cursor:
+            migration.fill_existing(cursor)
+        self.assertEqual(list(MeetingDigest.objects.order_by("meeting").values_list()), before)
+
+    def test_truncating_a_link_table_empties_that_part_of_every_digest(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses to run with foreign-key checks pending
+            cursor.execute("TRUNCATE relations_meetingsector")
+        self.assertEqual(set(MeetingDigest.objects.values_list("sectors", flat=True)), {""})
+        self.assertEqual(MeetingDigest.objects.get(meeting=self.meeting).host, "ID")
 
 
 @postgresql_only
