@@ -73,7 +73,10 @@ def cell(column: Column, row, url: str | None) -> str:
     if column.field is not None:
         field, value = column.field, getattr(row, column.name)
     elif column.attr is not None:
-        field, value = None, column.attr(row)
+        try:
+            field, value = None, column.attr(row)
+        except ObjectDoesNotExist:  # as Django's items_for_result: the empty value, not an error page
+            return tag(column, classes, url, empty)
     else:  # a model method, property or relation: Django's lookup, as it would do it
         try:
             field, attr, value = lookup_field(column.name, row, column.model_admin)
