@@ -100,6 +100,9 @@ def table_rows(meetings: Iterable[Meeting]) -> list[Meeting]:
         meeting.url = meeting_url(meeting.pk)
         meeting.kind_label = kinds.get(meeting.kind, meeting.kind)
         meeting.status_label = statuses.get(meeting.status, meeting.status)
+        # Only the official's page says what the official was then; elsewhere a missing attribute made the template
+        # look for it the slow way (dir() of the meeting) on every row.
+        meeting.__dict__.setdefault("title_then", "")
         for side in meeting.countries.all():
             side.country.url = country_url(side.country_id)
         for link in meeting.sectors.all():
