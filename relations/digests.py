@@ -10,6 +10,10 @@ bulk inserts, COPY, raw SQL); renaming an official or a position, or changing a 
 meetings that show them. A meeting with no side, participant nor sector may have no digest: the export reads that
 as empty.
 
+Renaming an official or a position recomputes, in the same request, every meeting that shows them: seconds for an
+official in tens of thousands of meetings (docs/performance.md, next steps). A sector's slug cannot be changed once
+the sector exists (the admin shows it read-only): it is in hundreds of thousands of digests at scale.
+
 The triggers lock the meetings' rows before recomputing, so two transactions writing one meeting take turns, and
 the second reads what the first committed: that holds under READ COMMITTED, Django's default (under REPEATABLE READ
 the second would compute from its older snapshot).

@@ -664,11 +664,17 @@ class Article(BumpsDataVersion, models.Model):
         return self.title or self.url or f"Article {self.pk}"
 
     def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" not in update_fields:  # a status change, say: the text stays
+            super().save(*args, **kwargs)
+            return
         self.text = normalize_text(self.text)
         digest = content_hash(self.text)
         if digest != self.content_hash or self.signature is None:  # a new or edited text, or one never signed
             self.signature = text_signature(self.text)
         self.content_hash = digest
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "content_hash", "signature"}
         super().save(*args, **kwargs)
 
     def natural_key(self) -> tuple[str]:

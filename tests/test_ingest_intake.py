@@ -21,7 +21,7 @@ from relations.ingest.intake import (
     split_header,
 )
 from relations.ingest.similarity import Signature, text_signature
-from relations.models import Article, normalize_text
+from relations.models import Article, content_hash, normalize_text
 from tests.ingest_samples import ENGLISH, FRENCH, INDONESIAN
 
 
@@ -311,6 +311,20 @@ class SigningExistingArticlesTests(TestCase):
         article.refresh_from_db()
         article.save()
         self.assertEqual(bytes(article.signature), text_signature(article.text))
+
+    def test_saving_some_fields_stores_the_signature_only_with_the_text(self):
+        article = intake_text(ENGLISH).article
+        Article.objects.filter(pk=article.pk).update(signature=None)
+        article.refresh_from_db()
+        article.status_message = "checked"
+        article.save(update_fields=["status_message"])
+        article.refresh_from_db()
+        self.assertIsNone(article.signature)
+        article.text += "\n\nA correction."
+        article.save(update_fields=["text"])
+        article.refresh_from_db()
+        self.assertEqual(bytes(article.signature), text_signature(article.text))
+        self.assertEqual(article.content_hash, content_hash(article.text))
 
     def test_the_window_is_read_in_keyset_pages_up_to_a_bound(self):
         for n in range(5):

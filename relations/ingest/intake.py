@@ -195,7 +195,8 @@ def find_near_duplicate(
         if len(rows) >= NEAR_DUPLICATE_CANDIDATES or len(chunk) < NEAR_DUPLICATE_CHUNK:
             break
         last_pk, last_created = chunk[-1][0], chunk[-1][3]
-        after = Q(created_at__lt=last_created) | Q(created_at=last_created, pk__lt=last_pk)
+        # The bound on created_at alone lets the index scan start there; the OR then orders ties by id.
+        after = Q(created_at__lte=last_created) & (Q(created_at__lt=last_created) | Q(pk__lt=last_pk))
     older = Q()
     if title:
         older |= Q(title__iexact=title)
@@ -214,6 +215,7 @@ def find_near_duplicate(
         if theirs is None or ours.similarity(theirs) >= NEAR_DUPLICATE_SIGNATURE_SIMILARITY
     ]
     unsigned = {pk for pk, theirs in rows[:NEAR_DUPLICATE_CANDIDATES] if theirs is None}
+    signed = []
     best, best_score = None, 0.0
     texts = Article.objects.filter(pk__in=close).order_by("-created_at", "-pk").values_list("pk", "text")
     for pk, candidate in texts if close else ():
@@ -221,7 +223,9 @@ def find_near_duplicate(
         if score > best_score:
             best, best_score = pk, score
         if pk in unsigned:  # stored before signatures: signed now, so that its text is read once, not every time
-            Article.objects.filter(pk=pk, signature__isnull=True).update(signature=similarity.text_signature(candidate))
+            signed.append(Article(pk=pk, signature=similarity.text_signature(candidate)))
+    if signed:
+        Article.objects.bulk_update(signed, ["signature"])
     return Article.objects.get(pk=best) if best else None
 
 
