@@ -49,9 +49,6 @@ class Digest:
     sectors: tuple[str, ...]  # slugs, in code point order
 
 
-EMPTY = Digest("", (), "", ())
-
-
 def compute(ids: list[int], using: str = "default") -> dict[int, Digest]:
     """Digests of the meetings `ids`, from the link tables.
 

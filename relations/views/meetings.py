@@ -16,14 +16,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
     OuterRef,
     Prefetch,
     QuerySet,
-    When,
 )
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +34,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from .. import charts
+from ..digests import PARTICIPANT_ORDER
 from ..filters import MeetingFilter, sector_and_descendants
 from ..models import (
     Article,
@@ -57,12 +56,6 @@ PAGE_SIZE = 30
 LATEST_MEETINGS = 15
 TABLE_COUNTRIES = 15
 CHART_COUNTRIES = 7
-
-
-# Principals first, then those accompanying them, then those only mentioned (the role codes sort otherwise).
-PARTICIPANT_ORDER = Case(
-    When(role=Participant.Role.PRINCIPAL, then=0), When(role=Participant.Role.ACCOMPANYING, then=1), default=2
-)
 
 
 # --- Fetching ------------------------------------------------------------------------------------------------------
