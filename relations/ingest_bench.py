@@ -339,10 +339,11 @@ def ingest_through_celery(
     backlog: bool = False,
     say: Callable[[str], None] = print,
 ) -> IngestRun:
-    """Start the workers, submit every article as `manage.py ingest` does (intake_file, then send_extraction), wait
-    until each is proposed or failed, stop the workers. Wall time: from the first submission until the poll (every
-    0.25 s) that finds none left waiting. With `backlog`, the workers stop consuming while every article is
-    submitted, and the wall time runs from when they resume: the workers' throughput alone, intake left out."""
+    """Start the workers, submit every article as `manage.py ingest` does (intake_file storing it queued, then
+    send_extraction), wait until each is proposed or failed, stop the workers. Wall time: from the first submission
+    until the poll (every 0.25 s) that finds none left waiting. With `backlog`, the workers stop consuming while every
+    article is submitted, and the wall time runs from when they resume: the workers' throughput alone, intake left
+    out."""
     from config.celery import app
 
     check_broker()
@@ -359,12 +360,13 @@ def ingest_through_celery(
         backend_cpu = cpu_seconds(backend, children=False)
         started = time.perf_counter()
         for article in articles:
-            intake = intake_file(article.data, filename=article.filename)
+            intake = intake_file(article.data, filename=article.filename, queued=True)
             result.outcomes[intake.outcome] += 1
             if intake.outcome != Outcome.CREATED:
                 continue
             result.article_ids.append(intake.article.pk)
-            result.outcomes["queued" if send_extraction(intake.article.pk) else "pending"] += 1
+            sent = send_extraction(intake.article.pk, already_queued=True)
+            result.outcomes["queued" if sent else "pending"] += 1
         result.submit_s = time.perf_counter() - started
         result.submit_cpu_s = time.process_time() - submit_cpu
         backend_cpu_after = cpu_seconds(backend, children=False)
@@ -395,9 +397,9 @@ def ingest_through_celery(
 
 
 def cleanup(article_ids: list[int]) -> int:
-    """Delete the articles a run created, and their history rows."""
-    Article.history.filter(id__in=article_ids).delete()
+    """Delete the articles a run created, and their history rows (after them: deleting an article records it)."""
     deleted, _ = Article.objects.filter(pk__in=article_ids).delete()
+    Article.history.filter(id__in=article_ids).delete()
     return deleted
 
 

@@ -204,3 +204,4 @@ class RealWorkersTests(TransactionTestCase):
             stderr=io.StringIO(),
         )
         self.assertEqual(list(Article.objects.all()), [kept])
+        self.assertEqual(list(Article.history.values_list("id", flat=True)), [kept.pk])

@@ -32,15 +32,23 @@ def queue_extraction(article_id: int) -> None:
     transaction.on_commit(functools.partial(send_extraction, article_id))
 
 
-def send_extraction(article_id: int) -> bool:
-    """Send the task now; on a broker failure the article stays pending with the reason. True when sent."""
+def queued_message() -> str:
+    return _("Waiting for a worker to start the extraction…")
+
+
+def send_extraction(article_id: int, *, already_queued: bool = False) -> bool:
+    """Send the task now; on a broker failure the article stays pending with the reason. True when sent.
+
+    `already_queued`: the article was stored queued (intake's `queued=True`) and committed, so it is not marked
+    again."""
     from relations.tasks import extract_article_task
 
-    waiting = (Article.Status.PENDING, Article.Status.QUEUED, Article.Status.FAILED)
-    # Marked queued before sending so that a fast worker's "processing" is never overwritten.
-    Article.objects.filter(pk=article_id, status__in=waiting).update(
-        status=Article.Status.QUEUED, status_message=_("Waiting for a worker to start the extraction…")
-    )
+    if not already_queued:
+        waiting = (Article.Status.PENDING, Article.Status.QUEUED, Article.Status.FAILED)
+        # Marked queued before sending so that a fast worker's "processing" is never overwritten.
+        Article.objects.filter(pk=article_id, status__in=waiting).update(
+            status=Article.Status.QUEUED, status_message=queued_message()
+        )
     try:
         extract_article_task.apply_async((article_id,), retry_policy=PUBLISH_RETRY_POLICY)
     except BROKER_ERRORS as exc:

@@ -39,7 +39,9 @@ class Command(BaseCommand):
         for number, path in enumerate(files, 1):
             prefix = f"[{number}/{len(files)}] {path}: "
             try:
-                intake = intake_file(path.read_bytes(), filename=path.name, published_on=published, language=language)
+                intake = intake_file(
+                    path.read_bytes(), filename=path.name, published_on=published, language=language, queued=not wait
+                )
             except (IntakeError, OSError) as exc:
                 counts["refused"] += 1
                 self.stdout.write(prefix + self.style.ERROR(f"refused: {exc}"))
@@ -58,7 +60,7 @@ class Command(BaseCommand):
                 counts[outcome] += 1
                 style = self.style.SUCCESS if outcome == "proposed" else self.style.WARNING
                 self.stdout.write(prefix + style(f"article #{article.pk} {outcome}: {article.status_message}"))
-            elif send_extraction(article.pk):
+            elif send_extraction(article.pk, already_queued=True):
                 counts["queued"] += 1
                 self.stdout.write(prefix + self.style.SUCCESS(f"article #{article.pk} stored and queued."))
             else:
