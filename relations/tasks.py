@@ -40,6 +40,9 @@ class ArticleTask(DjangoTask):
     retry_backoff_max=300,
     retry_jitter=True,
     acks_late=True,
+    # The outcome is the article's status; a stored result would only cost a Redis write in the worker, and the
+    # sender's subscription to its channel (Celery's Redis result backend subscribes for every task it sends).
+    ignore_result=True,
     soft_time_limit=settings.EXTRACTION_SOFT_TIME_LIMIT,
     time_limit=settings.EXTRACTION_TIME_LIMIT,
 )

@@ -5,16 +5,20 @@ from unittest import mock
 
 import kombu.exceptions
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.db.models import Max
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.celery import app
+from relations.ingest import gazetteer
 from relations.ingest.errors import ExtractionError
+from relations.ingest.intake import Outcome, intake_text
 from relations.ingest.queue import queue_extraction, requeue_pending, send_extraction
-from relations.models import Article
+from relations.models import Article, Country, CountryAlias, Sector
 from relations.tasks import extract_article_task, requeue_pending_articles_task
-from tests.factories import make_article
+from tests.factories import make_article, make_country, make_country_alias, make_sector
 from tests.ingest_samples import ENGLISH, chile_meeting, proposal
 
 EXTRACTOR = "relations.ingest.propose.run_extractor"
@@ -121,6 +125,10 @@ class TaskBodyTests(TestCase):
             (True, 120, 150),
         )
 
+    def test_no_result_is_stored(self):
+        # The article's status is the outcome; a result would be written to Redis for every article, unread.
+        self.assertTrue(extract_article_task.ignore_result)
+
 
 class EnqueueTests(TestCase):
     def test_sent_only_after_commit(self):
@@ -132,6 +140,56 @@ class EnqueueTests(TestCase):
         send.assert_called_once_with((article.pk,), retry_policy=mock.ANY)
         article.refresh_from_db()
         self.assertEqual(article.status, Article.Status.QUEUED)
+
+
+class QueuedAtIntakeTests(TestCase):
+    """`ingest` stores a new article queued and sends it at once: one write and commit, not an insert then an
+    update."""
+
+    def test_a_new_article_is_stored_queued_and_sent_without_another_write(self):
+        article = intake_text(ENGLISH, queued=True).article
+        article.refresh_from_db()
+        self.assertEqual(
+            (article.status, article.status_message),
+            (Article.Status.QUEUED, "Waiting for a worker to start the extraction…"),
+        )
+        with mock.patch(SEND) as send, CaptureQueriesContext(connection) as queries:
+            self.assertTrue(send_extraction(article.pk, already_queued=True))
+        send.assert_called_once_with((article.pk,), retry_policy=mock.ANY)
+        self.assertEqual(len(queries), 0)
+
+    def test_broker_unreachable_turns_it_pending_with_the_reason(self):
+        article = intake_text(ENGLISH, queued=True).article
+        with mock.patch(SEND, side_effect=REFUSED):
+            self.assertFalse(send_extraction(article.pk, already_queued=True))
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.PENDING)
+        self.assertTrue(article.status_message.startswith("The task queue (Redis) cannot be reached"))
+        with mock.patch(SEND) as send:
+            self.assertEqual(requeue_pending(), (1, 0))
+        send.assert_called_once_with((article.pk,), retry_policy=mock.ANY)
+
+    def test_a_worker_that_started_first_is_not_overwritten(self):
+        article = intake_text(ENGLISH, queued=True).article
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.PROCESSING)
+        with mock.patch(SEND, side_effect=REFUSED):
+            send_extraction(article.pk, already_queued=True)
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.PROCESSING)
+
+    def test_near_duplicates_and_texts_already_stored_are_not_queued(self):
+        original = intake_text(ENGLISH, queued=True).article
+        Article.objects.filter(pk=original.pk).update(status=Article.Status.PROPOSED)
+        again = intake_text(ENGLISH, queued=True)
+        self.assertEqual((again.outcome, again.article.status), (Outcome.EXISTING, Article.Status.PROPOSED))
+        copy = intake_text(ENGLISH.replace("Jakarta, Tuesday (14/5).", "JAKARTA (Tuesday 14/5) -"), queued=True)
+        self.assertEqual((copy.outcome, copy.article.status), (Outcome.NEAR_DUPLICATE, Article.Status.PENDING))
+        self.assertEqual(
+            copy.article.status_message, f"A near-duplicate of article #{original.pk}; it is reviewed there."
+        )
+
+    def test_without_queued_a_new_article_waits_pending(self):
+        self.assertEqual(intake_text(ENGLISH).article.status, Article.Status.PENDING)
 
 
 class BrokerDownTests(TestCase):
@@ -195,3 +253,36 @@ def unreachable_broker():
     finally:
         app.conf.update(saved)
         app._after_fork()
+
+
+class ReferenceFingerprintTests(TestCase):
+    """Before every article a worker asks whether editors changed countries, aliases or sectors (one statement)."""
+
+    def figures_by_orm(self) -> tuple:
+        models = (Country, CountryAlias, Sector)
+        return tuple(m.history.aggregate(last=Max("history_id"))["last"] for m in models) + tuple(
+            m.objects.count() for m in models
+        )
+
+    def test_the_figures_are_the_newest_history_rows_and_the_counts(self):
+        self.assertEqual(gazetteer.reference_fingerprint(), (None, None, None, 0, 0, 0))
+        peru = make_country(code="PE", name_en="Peru")
+        make_country_alias(country=peru)
+        make_sector(slug="defence")
+        fingerprint = gazetteer.reference_fingerprint()
+        self.assertEqual(fingerprint, self.figures_by_orm())
+        self.assertNotIn(None, fingerprint)
+
+    def test_each_kind_of_edit_changes_it(self):
+        peru = make_country(code="PE", name_en="Peru")
+        sector = make_sector(slug="defence")
+        seen = [gazetteer.reference_fingerprint()]
+        sector.keywords_en = "defence cooperation"
+        sector.save()  # an admin edit: a history row, the same count
+        seen.append(gazetteer.reference_fingerprint())
+        CountryAlias.objects.bulk_create([CountryAlias(country=peru, alias="Peruvian", language="en")])  # no history
+        seen.append(gazetteer.reference_fingerprint())
+        Country.objects.filter(pk="PE").update(name_id="Peru")  # neither: not seen, as before
+        seen.append(gazetteer.reference_fingerprint())
+        self.assertEqual(len(set(seen[:3])), 3)
+        self.assertEqual(seen[3], seen[2])
