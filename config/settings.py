@@ -33,7 +33,7 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_O
 HOME_COUNTRY = os.environ.get("HOME_COUNTRY", "ID").upper()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "relations.apps.RelationsAdminConfig",  # django.contrib.admin, its site in relations/admin_reuse.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

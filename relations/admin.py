@@ -29,6 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_reuse import InlineFormSet, ReusedFormClass, ReusedFormsetClass, ReusedInlineAdmin
 from .freshness import bump_on_commit, cached
 from .history import meeting_part_changes
 from .models import (
@@ -133,7 +134,7 @@ class AdminActionForm(helpers.ActionForm):
     default_renderer = PythonWidgetRenderer
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(ReusedInlineAdmin, ReusedFormClass, SimpleHistoryAdmin):
     """Base of every admin here: history kept on save, lists that never count a whole table."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -331,7 +332,7 @@ class RowAutocompleteInline:
 
     def get_formset(self, request, obj=None, **kwargs):
         # The formset hands its renderer to its forms, overriding theirs: the same Python-written widgets.
-        kwargs.setdefault("renderer", PythonWidgetRenderer())
+        kwargs.setdefault("renderer", PythonWidgetRenderer.shared())
         return super().get_formset(request, obj, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -348,9 +349,14 @@ class RowAutocompleteInline:
         return formfield
 
 
-class TabularInline(admin.TabularInline):
+class TabularInline(ReusedFormsetClass, admin.TabularInline):
     # Django's table, written in Python rather than through its template (relations/admin_inlines.py).
     template = "admin/relations/edit_inline/tabular.html"
+    formset = InlineFormSet
+
+
+class StackedInline(ReusedFormsetClass, admin.StackedInline):
+    formset = InlineFormSet
 
 
 # --- Countries ---------------------------------------------------------------------------------------------------
@@ -468,7 +474,7 @@ class SectorAdmin(HistoryAdmin):
 # --- Meetings ----------------------------------------------------------------------------------------------------
 
 
-class MeetingCountryFormSet(forms.BaseInlineFormSet):
+class MeetingCountryFormSet(InlineFormSet):
     """The one-host rule across the rows of the form, and saved in an order that never breaks it midway."""
 
     def clean(self) -> None:
@@ -527,7 +533,7 @@ class MeetingSectorInline(RowAutocompleteInline, TabularInline):
     row_deferred = [f"article__{name}" for name in ARTICLE_BULK_FIELDS]
 
 
-class CommitmentInline(RowAutocompleteInline, admin.StackedInline):
+class CommitmentInline(RowAutocompleteInline, StackedInline):
     model = Commitment
     fk_name = "meeting"
     extra = 0

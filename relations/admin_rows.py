@@ -28,6 +28,11 @@ from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
+from .admin_inlines import safe_filter
+from .rendering import text
 
 # A key no row has, written where the row's key goes in the change URL: letters and digits, which no quoting alters.
 KEY_MARK = "relationsrowkey7f3c"
@@ -153,3 +158,48 @@ def result_list(cl) -> dict:
         "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
         "results": list(results(cl)),
     }
+
+
+def header_cell(header: dict, num_sorted_fields: int) -> str:
+    parts = [f'<th scope="col"{text(header["class_attrib"])}>']
+    if header["sortable"] and header["sort_priority"] > 0:
+        parts.append('<div class="sortoptions">')
+        remove = text(gettext("Remove from sorting"))
+        parts.append(f'<a class="sortremove" href="{text(header["url_remove"])}" title="{remove}"></a>')
+        if num_sorted_fields > 1:
+            priority = text(header["sort_priority"])
+            title = gettext("Sorting priority: %(priority_number)s") % {"priority_number": priority}
+            parts.append(f'<span class="sortpriority" title="{title}">{priority}</span>')
+        order = "ascending" if header["ascending"] else "descending"
+        toggle = text(gettext("Toggle sorting"))
+        parts.append(f'<a href="{text(header["url_toggle"])}" class="toggle {order}" title="{toggle}"></a>')
+        parts.append("</div>")
+    label = safe_filter(capfirst, header["text"])
+    if header["sortable"]:
+        parts.append(f'<div class="text"><a href="{text(header["url_primary"])}">{label}</a></div>')
+    else:
+        parts.append(f'<div class="text"><span>{label}</span></div>')
+    parts.append('<div class="clear"></div>\n</th>')
+    return "\n".join(parts)
+
+
+def results_table(context: dict) -> str:
+    """admin/change_list_results.html, from `result_list`'s context."""
+    parts = []
+    hidden = context["result_hidden_fields"]
+    if hidden:
+        parts.append('<div class="hiddenfields">' + "".join(text(item) for item in hidden) + "</div>")
+    results = context["results"]
+    if results:
+        headers = "".join(header_cell(header, context["num_sorted_fields"]) for header in context["result_headers"])
+        parts.append(
+            f'<div class="results">\n<table id="result_list">\n<thead>\n<tr>\n{headers}</tr>\n</thead>\n<tbody>'
+        )
+        for result in results:
+            form = result.form
+            errors = form.non_field_errors() if form else None
+            if errors:
+                parts.append(f'<tr><td colspan="{len(result)}">{text(errors)}</td></tr>')
+            parts.append("<tr>" + "".join(text(item) for item in result) + "</tr>")
+        parts.append("</tbody>\n</table>\n</div>")
+    return mark_safe("\n".join(parts))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +13,15 @@ def _new_release(sender, **kwargs) -> None:
 
 
 class RelationsConfig(AppConfig):
+    default = True
     name = "relations"
     verbose_name = _("Bilateral relations")
 
     def ready(self) -> None:
         post_migrate.connect(_new_release, sender=self, dispatch_uid="relations-new-release")
+
+
+class RelationsAdminConfig(admin_apps.AdminConfig):
+    default = False  # "relations" alone in INSTALLED_APPS means RelationsConfig
+    # Django's admin with a site that reuses what it would build per request (relations/admin_reuse.py).
+    default_site = "relations.admin_reuse.AdminSite"

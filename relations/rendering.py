@@ -207,6 +207,11 @@ class PythonWidgetRenderer(BaseRenderer):
         self.field_template_name = self.fallback.field_template_name
         self.bound_field_class = getattr(self.fallback, "bound_field_class", None)
 
+    @classmethod
+    def shared(cls) -> PythonWidgetRenderer:
+        """One instance per configured renderer: form classes built once (relations/admin_reuse.py) keep theirs."""
+        return _shared(cls, get_default_renderer())
+
     def get_template(self, template_name):
         return self.fallback.get_template(template_name)
 
@@ -218,3 +223,8 @@ class PythonWidgetRenderer(BaseRenderer):
             except (Fallback, KeyError, TypeError, AttributeError):
                 pass  # an unexpected context: the template knows what to make of it
         return self.fallback.render(template_name, context, request)
+
+
+@functools.lru_cache(maxsize=8)
+def _shared(cls, fallback) -> PythonWidgetRenderer:
+    return cls()

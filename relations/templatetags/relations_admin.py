@@ -3,20 +3,19 @@
 """
 
 from django import template
-from django.contrib.admin.templatetags.base import InclusionAdminNode
 
 from ..admin_inlines import fieldset, list_filter, tabular
-from ..admin_rows import result_list
+from ..admin_reuse import nav_sidebar
+from ..admin_rows import result_list, results_table
 
 register = template.Library()
 
 
-@register.tag(name="relations_result_list")
-def relations_result_list_tag(parser, token):
-    # As Django registers its own: change_list_results.html, overridable per app and model.
-    return InclusionAdminNode(
-        parser, token, func=result_list, template_name="change_list_results.html", takes_context=False
-    )
+@register.simple_tag
+def relations_result_list(cl):
+    # Django's `{% result_list cl %}` renders admin/change_list_results.html; the same markup is written here, so
+    # an app's or model's own version of that template is not used by the lists of this app.
+    return results_table(result_list(cl))
 
 
 @register.simple_tag(takes_context=True)
@@ -41,3 +40,8 @@ def relations_fieldset(context):
 @register.simple_tag
 def relations_list_filter(title, choices):
     return list_filter(title, choices)
+
+
+@register.simple_tag(takes_context=True)
+def relations_nav_sidebar(context):
+    return nav_sidebar(context)

@@ -1,0 +1,190 @@
+"""What Django's admin builds again on every request, though it depends only on who asks and in which language.
+
+The sidebar's list of apps and models (a permission check and two URL reversals per model), the change form's
+ModelForm class and each inline's formset class (a form field, widget and related-links wrapper per model field,
+and a class built by a metaclass) come out the same for every request of users with the same permissions, in the
+same language, for an object being added or changed. They are built once per such key and reused.
+
+This relies on the admin's permission methods deciding by the user's permissions and the object being new or not
+(Django's defaults, which every admin here keeps). Only GET and HEAD reuse form classes: a submitted form is
+validated by a class built for its own request, whose checks may look at the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from urllib.parse import quote
+
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.forms import BaseInlineFormSet
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+
+# Entries per cache: keys differ by permissions and language, of which a site has few combinations.
+LIMIT = 256
+
+
+def permission_key(user) -> Hashable:
+    """What the admin's default permission checks look at."""
+    if not (user.is_active and user.is_staff):
+        return ("none",)
+    if user.is_superuser:
+        return ("superuser",)
+    return ("staff", frozenset(user.get_all_permissions()))
+
+
+def remember(store: dict, key: Hashable, build: Callable[[], object]):
+    if key not in store:
+        if len(store) >= LIMIT:
+            store.clear()
+        store[key] = build()
+    return store[key]
+
+
+class AdminSite(admin.AdminSite):
+    """Django's site, its app list built once per permissions, language and URL configuration."""
+
+    @cached_property
+    def _app_lists(self) -> dict:
+        return {}
+
+    def get_app_list(self, request, app_label=None):
+        key = (permission_key(request.user), get_language(), app_label, get_script_prefix(), get_urlconf())
+        found = remember(self._app_lists, key, lambda: super(AdminSite, self).get_app_list(request, app_label))
+        # A copy of the lists and dicts the caller may change (an index template's context, say); the values
+        # themselves (names, URLs, model classes) are shared.
+        return [{**app, "models": [dict(model) for model in app["models"]]} for app in found]
+
+
+def _frozen(value) -> Hashable:
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((name, _frozen(item)) for name, item in value.items()))
+    hash(value)  # TypeError: not a key; the caller builds the class afresh
+    return value
+
+
+def class_key(request, obj, kwargs: dict) -> Hashable | None:
+    """The key of a form or formset class for this request, or None when it must be built for the request."""
+    if request is None or request.method not in ("GET", "HEAD"):
+        return None
+    try:
+        arguments = _frozen(kwargs)
+    except TypeError:
+        return None
+    return (permission_key(request.user), get_language(), obj is None, arguments)
+
+
+def forget_request(form_class) -> None:
+    """The admin's field callback holds the request that built the class; it is only used while building it."""
+    form_class.formfield_callback = None
+    if hasattr(form_class, "Meta"):
+        form_class.Meta.formfield_callback = None
+
+
+class ReusedFormClass:
+    """A ModelAdmin whose change form's ModelForm class is built once per permissions, language and add/change."""
+
+    @cached_property
+    def _form_classes(self) -> dict:
+        return {}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        key = class_key(request, obj, {"change": change, **kwargs})
+        if key is None:
+            return super().get_form(request, obj, change=change, **kwargs)
+
+        def build():
+            form_class = super(ReusedFormClass, self).get_form(request, obj, change=change, **kwargs)
+            forget_request(form_class)
+            return form_class
+
+        return remember(self._form_classes, key, build)
+
+
+# Inline admins are made anew for every request (ModelAdmin.get_inline_instances): their classes are kept here.
+_formset_classes: dict = {}
+
+
+class ReusedFormsetClass:
+    """An inline whose formset class is built once per permissions, language and add/change."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        key = class_key(request, obj, kwargs)
+        if key is None:
+            return super().get_formset(request, obj, **kwargs)
+
+        def build():
+            formset_class = super(ReusedFormsetClass, self).get_formset(request, obj, **kwargs)
+            forget_request(formset_class.form)
+            return formset_class
+
+        inline = (type(self), self.parent_model, self.admin_site)
+        return remember(_formset_classes, (inline, key), build)
+
+
+class InlineFormSet(BaseInlineFormSet):
+    """Django's inline formset, its blank form built once.
+
+    `empty_form` is a property that builds a new form at each use, and the admin uses it several times a page
+    (the table's header, the media, the row "Add another" copies)."""
+
+    @cached_property
+    def empty_form(self):
+        return super().empty_form
+
+
+class InlineAdminFormSet(helpers.InlineAdminFormSet):
+    """The admin's wrapper of an inline formset, its media taken from the formset.
+
+    Django's adds up the media of every form of the formset, the blank one built again for it, though a formset's
+    forms share their fields' widgets (BaseFormSet.media asks the first form only, for that reason)."""
+
+    @property
+    def media(self):
+        return self.opts.media + self.formset.media
+
+
+class ReusedInlineAdmin:
+    """A ModelAdmin whose inlines' admin wrappers take their media from the formset (above)."""
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        found = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for wrapper in found:
+            if type(wrapper) is helpers.InlineAdminFormSet:
+                # The same object, only its class's media differs: Django builds these in a method of its own.
+                wrapper.__class__ = InlineAdminFormSet
+        return found
+
+
+def _sidebar_key(context) -> Hashable:
+    """What the sidebar shows: the apps and models listed, which of them the page belongs to, and the language."""
+    path = quote(context["request"].path)  # the template's `request.path|urlencode`
+    listed = []
+    for app in context.get("available_apps") or ():
+        models = tuple(
+            (
+                str(model["name"]),
+                model["object_name"],
+                model.get("admin_url"),
+                model.get("add_url"),
+                model.get("admin_url") in path,
+            )
+            for model in app["models"]
+        )
+        listed.append((app["app_label"], str(app["name"]), app["app_url"], app["app_url"] in path, models))
+    return (get_language(), tuple(listed))
+
+
+_sidebars: dict = {}
+
+
+def nav_sidebar(context) -> str:
+    """Django's admin/nav_sidebar.html, rendered once per distinct content: the same for every page of a model."""
+    key = _sidebar_key(context)
+    return remember(
+        _sidebars, key, lambda: context.template.engine.get_template("admin/nav_sidebar.html").render(context)
+    )

@@ -1,0 +1,148 @@
+"""What the admin reuses between requests (relations/admin_reuse.py) is what Django would have built for each."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags import admin_list
+from django.contrib.auth.models import Permission
+from django.template.loader import render_to_string
+from django.test import TestCase
+from django.utils import translation
+
+from relations import admin_rows
+from relations.admin_reuse import InlineFormSet, permission_key
+from relations.models import Country, Meeting, MeetingCountry, Sector
+
+from .factories import make_country, make_meeting, make_sector
+from .test_admin import admin_url, make_staff
+
+SIDEBAR = re.compile(r'<button class="sticky toggle-nav-sidebar".*?</nav>', re.S)
+
+
+class AdminReuseData(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_staff(username="editor", group="Editor")
+        cls.viewer = make_staff(username="viewer", group="Viewer")
+        make_country(code="ID", name_en="Indonesia")
+        defence = make_sector(slug="defence", name_en="Defence")
+        cls.meeting = make_meeting(title="Talks", partners=("PE", "CL"), sectors=(defence,))
+
+
+class SidebarTests(AdminReuseData):
+    def django_sidebar(self, response) -> str:
+        request = response.wsgi_request
+        context = {"available_apps": admin.site.get_app_list(request), "request": request}
+        return render_to_string("admin/nav_sidebar.html", context, request=request)
+
+    def assert_django_sidebar(self, url: str, language: str = "en") -> str:
+        response = self.client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        self.assertEqual(response.status_code, 200, url)
+        shown = SIDEBAR.search(response.content.decode()).group(0)
+        with translation.override(language):
+            self.assertHTMLEqual(shown, self.django_sidebar(response))
+        return shown
+
+    def test_each_user_page_and_language_gets_djangos_sidebar(self):
+        urls = [
+            admin_url(Meeting, "changelist"),
+            admin_url(Meeting, "change", self.meeting.pk),
+            admin_url(Country, "changelist"),
+            admin_url(Sector, "changelist"),
+        ]
+        seen = {}
+        for user in (self.editor, self.viewer):
+            self.client.force_login(user)
+            for language in ("en", "id"):
+                for url in urls:
+                    with self.subTest(user=user.username, language=language, url=url):
+                        seen[user.username, language, url] = self.assert_django_sidebar(url, language)
+        meetings, countries = urls[0], urls[2]
+        self.assertIn("addlink", seen["editor", "en", meetings])
+        self.assertNotIn("addlink", seen["viewer", "en", meetings])
+        self.assertNotEqual(seen["editor", "en", meetings], seen["editor", "en", countries])  # the current model
+        self.assertNotEqual(seen["editor", "en", meetings], seen["editor", "id", meetings])
+
+    def test_a_permission_taken_away_shows_at_once(self):
+        self.client.force_login(self.editor)
+        url = admin_url(Meeting, "changelist")
+        self.assertIn(admin_url(Sector, "add"), self.assert_django_sidebar(url))
+        self.editor.user_permissions.add(Permission.objects.get(codename="view_sector"))
+        self.editor.groups.clear()
+        self.editor.user_permissions.add(Permission.objects.get(codename="view_meeting"))
+        shown = self.assert_django_sidebar(url)
+        self.assertNotIn(admin_url(Sector, "add"), shown)
+        self.assertIn(admin_url(Sector, "changelist"), shown)
+
+
+class ResultsTableTests(AdminReuseData):
+    def test_the_table_is_djangos_template_sorted_by_one_or_two_columns(self):
+        self.client.force_login(self.editor)
+        for query in ("", "?o=2", "?o=2.-1", "?o=-4.2.1&status__exact=held"):
+            for language in ("en", "id"):
+                with self.subTest(query=query, language=language), translation.override(language):
+                    response = self.client.get(admin_url(Meeting, "changelist") + query, HTTP_ACCEPT_LANGUAGE=language)
+                    context = admin_rows.result_list(response.context["cl"])
+                    self.assertHTMLEqual(
+                        admin_rows.results_table(context),
+                        render_to_string("admin/change_list_results.html", context),
+                    )
+                    self.assertInHTML(admin_rows.results_table(context), response.content.decode())
+
+    def test_rows_from_djangos_own_results_are_written_the_same(self):
+        self.maxDiff = None
+        self.client.force_login(self.editor)
+        response = self.client.get(admin_url(MeetingCountry, "changelist") + "?o=1.2")
+        context = admin_list.result_list(response.context["cl"])
+        self.assertHTMLEqual(
+            admin_rows.results_table(context), render_to_string("admin/change_list_results.html", context)
+        )
+
+
+class FormClassTests(AdminReuseData):
+    def change_page(self, user, language="en"):
+        self.client.force_login(user)
+        response = self.client.get(admin_url(Meeting, "change", self.meeting.pk), HTTP_ACCEPT_LANGUAGE=language)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_users_with_the_same_permissions_share_form_classes_others_do_not(self):
+        other_editor = make_staff(username="editor2", group="Editor")
+        first, second = self.change_page(self.editor), self.change_page(other_editor)
+        viewer = self.change_page(self.viewer)
+        form_class = type(first.context["adminform"].form)
+        self.assertIs(type(second.context["adminform"].form), form_class)
+        self.assertIsNot(type(viewer.context["adminform"].form), form_class)
+        formsets = [type(inline.formset) for inline in first.context["inline_admin_formsets"]]
+        self.assertEqual([type(inline.formset) for inline in second.context["inline_admin_formsets"]], formsets)
+        viewer_formsets = [type(inline.formset) for inline in viewer.context["inline_admin_formsets"]]
+        self.assertFalse(set(viewer_formsets) & set(formsets))
+        # What differs: editors may delete rows, viewers see no form fields at all.
+        self.assertContains(first, 'name="countries-0-DELETE"')
+        self.assertNotContains(viewer, 'name="countries-0-DELETE"')
+        self.assertNotEqual(permission_key(self.editor), permission_key(self.viewer))
+
+    def test_a_language_gets_its_own_classes(self):
+        english = self.change_page(self.editor)
+        indonesian = self.change_page(self.editor, "id")
+        self.assertIsNot(type(english.context["adminform"].form), type(indonesian.context["adminform"].form))
+        self.assertContains(indonesian, 'lang="id"')  # the autocompletes' language, set when the class is built
+
+    def test_a_submitted_form_is_built_for_its_request(self):
+        shown = self.change_page(self.editor)
+        form = shown.context["adminform"].form
+        data = {name: form[name].value() or "" for name in ("held_on", "date_precision", "status", "kind", "title")}
+        response = self.client.post(admin_url(Meeting, "change", self.meeting.pk), data)
+        self.assertEqual(response.status_code, 200)  # the inline management forms are missing: shown again
+        self.assertIsNot(type(response.context["adminform"].form), type(form))
+
+    def test_the_blank_row_is_built_once_per_formset(self):
+        response = self.change_page(self.editor)
+        for inline in response.context["inline_admin_formsets"]:
+            self.assertIsInstance(inline.formset, InlineFormSet)
+            self.assertIs(inline.formset.empty_form, inline.formset.empty_form)
+            django_media = helpers.InlineAdminFormSet.media.fget(inline)
+            self.assertEqual((inline.media._js, inline.media._css), (django_media._js, django_media._css))
