@@ -44,6 +44,39 @@ class TaskBodyTests(TestCase):
             (Article.Status.PROPOSED, "1 meeting(s) proposed; ready for review.", "2024-05-14"),
         )
 
+    def test_claiming_marks_the_time_and_writes_no_history_row_or_cache_bump(self):
+        article = make_article(text=ENGLISH, status=Article.Status.QUEUED)
+        Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+        seen = []
+
+        def extractor(current):
+            seen.append(Article.objects.values_list("status", "status_message", "updated_at").get(pk=current.pk))
+            return proposal(chile_meeting())
+
+        history = Article.history.filter(id=article.pk).count()
+        with (
+            mock.patch(EXTRACTOR, side_effect=extractor),
+            mock.patch("relations.freshness.bump_data_version") as bump,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.assertEqual(extract_article_task(article.pk), "proposed")
+        [(status, message, updated_at)] = seen
+        self.assertEqual((status, message), (Article.Status.PROCESSING, "Extracting meetings from the text…"))
+        self.assertGreater(updated_at, timezone.now() - dt.timedelta(minutes=1))
+        # A state of a few milliseconds that no cached page shows: the article's history and the cache stay as they
+        # were (as for the task's other status changes).
+        self.assertEqual(Article.history.filter(id=article.pk).count(), history)
+        bump.assert_not_called()
+
+    def test_a_near_duplicate_is_not_extracted(self):
+        original = make_article(text=ENGLISH, status=Article.Status.PROPOSED)
+        copy = make_article(text=ENGLISH + " Copy.", duplicate_of=original, status_message="A near-duplicate.")
+        with mock.patch(EXTRACTOR) as extractor:
+            self.assertEqual(extract_article_task(copy.pk), "skipped")
+        extractor.assert_not_called()
+        copy.refresh_from_db()
+        self.assertEqual((copy.status, copy.status_message), (Article.Status.PENDING, "A near-duplicate."))
+
     def test_running_again_does_nothing(self):
         for status in (Article.Status.PROPOSED, Article.Status.APPROVED):
             with self.subTest(status=status):
