@@ -148,6 +148,13 @@ def render_error_list(context: dict) -> str:
     return ""
 
 
+def render_hidden_form(context: dict) -> str:
+    """django/forms/div.html for a form of hidden fields alone, without errors: a formset's management form."""
+    if context["errors"] or context["fields"]:
+        raise Fallback
+    return "".join(text(field) for field in context["hidden_fields"])
+
+
 INPUTS = [
     "checkbox",
     "color",
@@ -174,6 +181,7 @@ WRITERS: dict[str, Callable[[dict], str]] = {
     "django/forms/label.html": render_label,
     "django/forms/errors/list/ul.html": render_error_list,
     "django/forms/errors/list/default.html": render_error_list,
+    "django/forms/div.html": render_hidden_form,
 }
 
 
@@ -201,7 +209,6 @@ class PythonWidgetRenderer(BaseRenderer):
 
     def __init__(self) -> None:
         self.fallback = get_default_renderer()
-        self.writers = writers_for(self.fallback)
         self.form_template_name = self.fallback.form_template_name
         self.formset_template_name = self.fallback.formset_template_name
         self.field_template_name = self.fallback.field_template_name
@@ -216,7 +223,8 @@ class PythonWidgetRenderer(BaseRenderer):
         return self.fallback.get_template(template_name)
 
     def render(self, template_name, context, request=None):
-        writer = self.writers.get(template_name)
+        # Looked up at each call (a cached dict): an instance outlives a change of the templates it may write.
+        writer = writers_for(self.fallback).get(template_name)
         if writer is not None and request is None:
             try:
                 return mark_safe(writer(context))

@@ -1,0 +1,50 @@
+"""The web process exempts what it keeps for its life from garbage collection, after its first requests."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from django.core.signals import request_finished
+
+from config import collector
+
+
+class Node:
+    pass
+
+
+def listening() -> bool:
+    return any(key[0] == collector.__name__ for key, *_ in request_finished.receivers)
+
+
+def test_settles_now_and_after_each_of_the_first_requests_then_stops_listening():
+    try:
+        gc.unfreeze()
+        collector.settle_after_first_requests(count=2)
+        assert gc.get_freeze_count() > 0
+        assert listening()
+        request_finished.send(sender=None)
+        assert listening()
+        request_finished.send(sender=None)
+        assert not listening()
+        gc.unfreeze()
+        request_finished.send(sender=None)
+        assert gc.get_freeze_count() == 0  # settled: later requests freeze nothing
+    finally:
+        request_finished.disconnect(dispatch_uid=collector.__name__)
+        gc.unfreeze()
+
+
+def test_garbage_is_collected_before_the_survivors_are_frozen():
+    try:
+        gc.unfreeze()
+        garbage, kept = Node(), Node()
+        garbage.cycle = garbage  # unreachable once deleted, but only the collector can free it
+        gone, alive = weakref.ref(garbage), weakref.ref(kept)
+        del garbage
+        collector.settle()
+        assert gone() is None
+        assert alive() is kept and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
