@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
 from django.core.signals import request_finished
 
 from config import collector
@@ -18,6 +19,7 @@ def listening() -> bool:
     return any(key[0] == collector.__name__ for key, *_ in request_finished.receivers)
 
 
+@pytest.mark.django_db  # request_finished also closes old database connections
 def test_settles_now_and_after_each_of_the_first_requests_then_stops_listening():
     try:
         gc.unfreeze()
