@@ -397,9 +397,17 @@ def ingest_through_celery(
 
 
 def cleanup(article_ids: list[int]) -> int:
-    """Delete the articles a run created, and their history rows (after them: deleting an article records it)."""
+    """Delete the articles a run created, and their history rows (after them: deleting an article records it).
+
+    Then, on PostgreSQL, vacuum both tables: each run leaves several dead versions of every article (each status
+    change rewrites the row and its text's trigram index entries), and where autovacuum is off or behind, the next
+    run's near-duplicate window would step over them all (runs on the same database grew slower, 65 to 81 s)."""
     deleted, _ = Article.objects.filter(pk__in=article_ids).delete()
     Article.history.filter(id__in=article_ids).delete()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        tables = [connection.ops.quote_name(m._meta.db_table) for m in (Article, Article.history.model)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
     return deleted
 
 
