@@ -9,6 +9,8 @@ only in whitespace between tags (tests/test_admin_inlines.py compares the two as
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.utils import quote
 from django.templatetags.static import static
@@ -224,13 +226,20 @@ def fieldset(fieldset, heading_level=2, prefix="", id_prefix="", id_suffix="") -
     return mark_safe("\n".join(part for part in parts if part))
 
 
+# Characters of a query string that iri_to_uri() leaves as they are.
+ENCODED_QUERY = re.compile(r"[A-Za-z0-9_.~%+=&?/-]*")
+
+
 def list_filter(title, choices) -> str:
     """A list filter's choices, as admin/filter.html writes them (a country filter has hundreds)."""
     by = gettext(" By %(filter_title)s ") % {"filter_title": text(title)}
     items = []
     for choice in choices:
         selected = ' class="selected"' if choice["selected"] else ""
-        href, display = text(iri_to_uri(choice["query_string"])), text(choice["display"])
+        query = choice["query_string"]
+        # A query string made by urlencode() is already what iri_to_uri() would make of it.
+        href = text(query if ENCODED_QUERY.fullmatch(query) else iri_to_uri(query))
+        display = text(choice["display"])
         items.append(f'<li{selected}>\n<a href="{href}">{display}</a></li>')
     return mark_safe(
         f'<details data-filter-title="{text(title)}" open>\n<summary>\n{by}\n</summary>\n<ul>\n'

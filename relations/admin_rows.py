@@ -10,7 +10,9 @@ the markup with Django's.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +50,8 @@ class Column:
     attr: Any
     empty: str
     model_admin: Any
+    # A field with choices: its labels by value, as display_for_field() builds them for every cell.
+    labels: dict | None = None
 
 
 def columns(cl) -> list[Column]:
@@ -67,7 +71,11 @@ def columns(cl) -> list[Column]:
         coerced = admin_list._coerce_field_name(name, index)
         empty = getattr(attr, "empty_value_display", cl.model_admin.get_empty_value_display())
         tag = "th" if link and first else "td"
-        found.append(Column(name, f"field-{coerced}", link, tag, field, attr, empty, cl.model_admin))
+        column = Column(name, f"field-{coerced}", link, tag, field, attr, empty, cl.model_admin)
+        if field is not None and getattr(field, "flatchoices", None):
+            with contextlib.suppress(TypeError):  # list-like values: display_for_field() knows what to do
+                column.labels = dict(field.flatchoices)
+        found.append(column)
         first = first and not link
     return found
 
@@ -98,6 +106,8 @@ def cell(column: Column, row, url: str | None) -> str:
         if isinstance(field.remote_field, models.ManyToOneRel):
             related = getattr(row, field.name)
             text = empty if related is None else related
+        elif column.labels is not None:
+            text = column.labels.get(value, empty)
         else:
             text = display_for_field(value, field, empty, avoid_link=column.link)
         if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
@@ -117,7 +127,7 @@ def value_text(name, attr, value, empty: str, classes: list[str]) -> str:
 
 
 def tag(column: Column, classes: list[str], url: str | None, text) -> str:
-    text = conditional_escape(text)
+    text = html.escape(text) if type(text) is str else conditional_escape(text)
     if column.link and url is not None:
         text = f'<a href="{url}">{text}</a>'
     # Class names unescaped, as Django writes them (they are field and method names).
