@@ -174,11 +174,20 @@ class HistoryAdmin(ReusedInlineAdmin, ReusedFormClass, SimpleHistoryAdmin):
 ARTICLE_BULK_FIELDS = ["text", "proposal", "status_message"]
 
 
+# Django's admin/filter.html, written in Python (relations/admin_inlines.py): a list has several filters.
+FILTER_TEMPLATE = "admin/relations/filter.html"
+
+
+class ChoicesFilter(admin.ChoicesFieldListFilter):
+    template = FILTER_TEMPLATE
+
+
 class YearListFilter(admin.SimpleListFilter):
     """Years from the first to the last meeting, found by two index lookups rather than a scan of dates."""
 
     title = _("year")
     parameter_name = "year"
+    template = FILTER_TEMPLATE
 
     def lookups(self, request, model_admin):
         return cached(["admin-filter", "year"], self.years)
@@ -212,8 +221,7 @@ class MeetingPartListFilter(admin.SimpleListFilter):
     part_model: type[models.Model]
     part_field: str
     former_parameter_name: str
-    # Hundreds of countries: Django's admin/filter.html, written in Python (relations/admin_inlines.py).
-    template = "admin/relations/filter.html"
+    template = FILTER_TEMPLATE  # hundreds of countries
 
     def __init__(self, request, params, model, model_admin):
         if self.former_parameter_name in params:
@@ -578,8 +586,8 @@ class MeetingAdmin(HistoryAdmin):
     list_display = ["date", "title", "kind", "status", "host", "partners", "place"]
     list_display_links = ["date", "title"]
     list_filter = [
-        "status",
-        "kind",
+        ("status", ChoicesFilter),
+        ("kind", ChoicesFilter),
         YearListFilter,
         MeetingCountryListFilter,
         MeetingSectorListFilter,

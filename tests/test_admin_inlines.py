@@ -3,6 +3,7 @@ tabular.html, fieldset.html and filter.html, whitespace aside."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from unittest import mock
@@ -104,10 +105,15 @@ class SameListFiltersTests(TestCase):
     def test_the_country_and_sector_filters(self):
         self.client.force_login(self.editor)
         changelist = reverse("admin:relations_meeting_changelist")
-        for query in ["", "?countries__country=PE&kind__exact=bilateral_meeting", "?sectors__sector=1&q=a+b"]:
+        queries = ["", "?countries__country=PE&kind__exact=bilateral_meeting", "?sectors__sector=1&q=a+b"]
+        queries += ["?status__exact=held&year=2024", "?year=1999&kind__exact=<x>"]
+        filters = [relations_admin.MeetingPartListFilter, relations_admin.ChoicesFilter, relations_admin.YearListFilter]
+        for query in queries:
             with self.subTest(query=query):
                 ours = self.client.get(changelist + query).content.decode()
-                with mock.patch.object(relations_admin.MeetingPartListFilter, "template", "admin/filter.html"):
+                with contextlib.ExitStack() as django_templates:
+                    for list_filter in filters:
+                        django_templates.enter_context(mock.patch.object(list_filter, "template", "admin/filter.html"))
                     djangos = self.client.get(changelist + query).content.decode()
                 self.assertEqual(same_markup(ours), same_markup(djangos))
                 self.assertIn("?countries__country=CL", ours)
