@@ -19,7 +19,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from .rendering import text
 
@@ -97,29 +97,67 @@ def field_cells(inline_form) -> list[str]:
     return cells
 
 
-def rows(formset_admin) -> list[str]:
+def row(formset_admin, inline_form, index: int, empty: bool) -> str:
     formset = formset_admin.formset
-    forms = list(formset_admin)
     can_delete = formset.can_delete and formset_admin.has_delete_permission
+    classes = "form-row " + ("has_original" if inline_form.original or inline_form.show_url else "")
+    classes += " empty-form" if empty else ""
+    row_id = f"{text(formset.prefix)}-{'empty' if empty else index}"
+    delete = text(inline_form.deletion_field().field) if can_delete and inline_form.original else ""
+    cells = [
+        original_cell(formset_admin, inline_form),
+        *field_cells(inline_form),
+        f'<td class="delete">{delete}</td>',
+    ]
+    return f'<tr class="{classes}"\n id="{row_id}">\n' + "\n".join(cells) + "\n</tr>"
+
+
+# The blank row "Add another" copies, by formset class, permissions and language: the same for every meeting but
+# for the meeting's key in its hidden link field, written in at each use.
+_blank_rows: dict = {}
+PARENT_MARK = "relationsparent7f3c"
+
+
+def blank_row(formset_admin, inline_form, index: int) -> str:
+    formset = formset_admin.formset
+    fk, parent = getattr(formset, "fk", None), getattr(formset, "instance", None)
+    if fk is None or parent is None or parent.pk is None or inline_form.form.is_bound:
+        return row(formset_admin, inline_form, index, empty=True)
+    written = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{text(parent.pk)}"'
+    marked = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{PARENT_MARK}"'
+    key = (
+        type(formset),
+        formset.prefix,
+        formset_admin.has_add_permission,
+        formset_admin.has_change_permission,
+        formset_admin.has_delete_permission,
+        formset_admin.has_view_permission,
+        tuple(formset_admin.readonly_fields),
+        get_language(),
+    )
+    if key not in _blank_rows:
+        markup = row(formset_admin, inline_form, index, empty=True)
+        if markup.count(written) != 1 or PARENT_MARK in markup:  # not the markup expected: written every time
+            return markup
+        if len(_blank_rows) > 256:
+            _blank_rows.clear()
+        _blank_rows[key] = markup.replace(written, marked)
+    return _blank_rows[key].replace(marked, written)
+
+
+def rows(formset_admin) -> list[str]:
+    forms = list(formset_admin)
     found = []
     for index, inline_form in enumerate(forms):
-        last = index == len(forms) - 1
         errors = inline_form.form.non_field_errors()
         if errors:
             found.append(
                 f'<tr class="row-form-errors"><td colspan="{text(cell_count(inline_form))}">{text(errors)}</td></tr>'
             )
-        empty = last and formset_admin.has_add_permission
-        classes = "form-row " + ("has_original" if inline_form.original or inline_form.show_url else "")
-        classes += " empty-form" if empty else ""
-        row_id = f"{text(formset.prefix)}-{'empty' if empty else index}"
-        delete = text(inline_form.deletion_field().field) if can_delete and inline_form.original else ""
-        cells = [
-            original_cell(formset_admin, inline_form),
-            *field_cells(inline_form),
-            f'<td class="delete">{delete}</td>',
-        ]
-        found.append(f'<tr class="{classes}"\n id="{row_id}">\n' + "\n".join(cells) + "\n</tr>")
+        if index == len(forms) - 1 and formset_admin.has_add_permission:
+            found.append(blank_row(formset_admin, inline_form, index))
+        else:
+            found.append(row(formset_admin, inline_form, index, empty=False))
     return found
 
 

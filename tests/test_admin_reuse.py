@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.test import TestCase
 from django.utils import translation
 
-from relations import admin_rows
+from relations import admin_inlines, admin_rows
 from relations.admin_reuse import InlineFormSet, permission_key
 from relations.models import Country, Meeting, MeetingCountry, Sector
 
@@ -146,3 +146,22 @@ class FormClassTests(AdminReuseData):
             self.assertIs(inline.formset.empty_form, inline.formset.empty_form)
             django_media = helpers.InlineAdminFormSet.media.fget(inline)
             self.assertEqual((inline.media._js, inline.media._css), (django_media._js, django_media._css))
+
+
+class BlankRowTests(AdminReuseData):
+    def page(self, meeting, language="en") -> str:
+        response = self.client.get(admin_url(Meeting, "change", meeting.pk), HTTP_ACCEPT_LANGUAGE=language)
+        self.assertEqual(response.status_code, 200)
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+    def test_each_meeting_gets_its_own_key_in_the_reused_blank_rows(self):
+        self.client.force_login(self.editor)
+        other = make_meeting(title="Other talks", partners=("JP",))
+        for language in ("en", "id"):
+            for meeting in (self.meeting, other):
+                with self.subTest(language=language, meeting=meeting.pk):
+                    reused = self.page(meeting, language)
+                    admin_inlines._blank_rows.clear()
+                    self.assertEqual(reused, self.page(meeting, language))
+                    self.assertIn(f'name="countries-__prefix__-meeting" value="{meeting.pk}"', reused)
+        self.assertTrue(admin_inlines._blank_rows)  # the rows were reused, not written each time
