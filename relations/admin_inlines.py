@@ -30,7 +30,21 @@ def safe_filter(function, value) -> str:
     return result if isinstance(value, SafeData) else conditional_escape(result)
 
 
+_headers: dict = {}
+
+
 def header(formset_admin) -> str:
+    if formset_admin.formset.is_bound:
+        return write_header(formset_admin)
+    key = reuse_key(formset_admin)
+    if key not in _headers:
+        if len(_headers) > 256:
+            _headers.clear()
+        _headers[key] = write_header(formset_admin)
+    return _headers[key]
+
+
+def write_header(formset_admin) -> str:
     cells = ['<th class="original"></th>']
     for field in formset_admin.fields():
         widget = field["widget"]
@@ -112,6 +126,22 @@ def row(formset_admin, inline_form, index: int, empty: bool) -> str:
     return f'<tr class="{classes}"\n id="{row_id}">\n' + "\n".join(cells) + "\n</tr>"
 
 
+def reuse_key(formset_admin) -> tuple:
+    """What an inline's header and blank row depend on: its formset class (built per permissions and language,
+    relations/admin_reuse.py), the permissions, read-only fields and language."""
+    formset = formset_admin.formset
+    return (
+        type(formset),
+        formset.prefix,
+        formset_admin.has_add_permission,
+        formset_admin.has_change_permission,
+        formset_admin.has_delete_permission,
+        formset_admin.has_view_permission,
+        tuple(formset_admin.readonly_fields),
+        get_language(),
+    )
+
+
 # The blank row "Add another" copies, by formset class, permissions and language: the same for every meeting but
 # for the meeting's key in its hidden link field, written in at each use.
 _blank_rows: dict = {}
@@ -125,16 +155,7 @@ def blank_row(formset_admin, inline_form, index: int) -> str:
         return row(formset_admin, inline_form, index, empty=True)
     written = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{text(parent.pk)}"'
     marked = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{PARENT_MARK}"'
-    key = (
-        type(formset),
-        formset.prefix,
-        formset_admin.has_add_permission,
-        formset_admin.has_change_permission,
-        formset_admin.has_delete_permission,
-        formset_admin.has_view_permission,
-        tuple(formset_admin.readonly_fields),
-        get_language(),
-    )
+    key = reuse_key(formset_admin)
     if key not in _blank_rows:
         markup = row(formset_admin, inline_form, index, empty=True)
         if markup.count(written) != 1 or PARENT_MARK in markup:  # not the markup expected: written every time
