@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .freshness import cached
 from .models import Article, Country, Meeting, MeetingCountry, MeetingSector, Official, Participant, Sector
-from .rendering import PythonWidgetRenderer
+from .rendering import PythonWidgetRenderer, RememberedCheckboxes, RememberedSelectMultiple
 
 # A free-text query is cut into at most this many terms, so that one request cannot ask for hundreds of subqueries.
 MAX_TEXT_TERMS = 8
@@ -155,13 +155,14 @@ class MeetingFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_sector",
         help_text=_("A sector includes its sub-sectors."),
-        widget=forms.CheckboxSelectMultiple,
+        widget=RememberedCheckboxes,
     )
     country = CountryFilter(
         label=_("Country"),
         queryset=Country.objects.all(),
         method="filter_country",
         help_text=_("On any side of the meeting. Hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=RememberedSelectMultiple,
     )
     start = django_filters.DateFilter(
         label=_("From"), field_name="held_on", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
@@ -170,10 +171,10 @@ class MeetingFilter(django_filters.FilterSet):
         label=_("To"), field_name="held_on", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
     )
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=Meeting.Kind.choices, distinct=False, widget=forms.CheckboxSelectMultiple
+        label=_("Kind"), choices=Meeting.Kind.choices, distinct=False, widget=RememberedCheckboxes
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Meeting.Status.choices, distinct=False, widget=forms.CheckboxSelectMultiple
+        label=_("Status"), choices=Meeting.Status.choices, distinct=False, widget=RememberedCheckboxes
     )
     # Thousands of officials make a select too long to render or use: an official is chosen from their page or
     # found by name through `q`; the form carries the choice in a hidden input and names it.

@@ -22,6 +22,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 
 class Fallback(Exception):
@@ -236,3 +237,45 @@ class PythonWidgetRenderer(BaseRenderer):
 @functools.lru_cache(maxsize=8)
 def _shared(cls, fallback) -> PythonWidgetRenderer:
     return cls()
+
+
+# (widget class, name, value, attributes, choices, language, renderer) -> markup; bounded by clearing.
+_choice_markup: dict = {}
+
+
+class RememberedChoices:
+    """A select or list of checkboxes whose markup is kept by everything it is made of.
+
+    A filter form offers hundreds of countries and dozens of sectors on every list page; they change only with a
+    write, and Django builds an option dict per choice each time (a tenth of the page's time). The key holds the
+    choices themselves (labels in the active language), the chosen values and the attributes, so any change of
+    those is a different entry."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        try:
+            key = (
+                type(self),
+                name,
+                tuple(self.format_value(value)),
+                tuple(sorted(self.build_attrs(self.attrs, attrs).items())),
+                tuple((option, str(label)) for option, label in self.choices),
+                self.is_required,
+                get_language(),
+                type(renderer),
+            )
+            hash(key)
+        except (TypeError, ValueError):  # unhashable attributes, nested choices: rendered as Django does
+            return super().render(name, value, attrs, renderer)
+        if key not in _choice_markup:
+            if len(_choice_markup) > 512:
+                _choice_markup.clear()
+            _choice_markup[key] = super().render(name, value, attrs, renderer)
+        return _choice_markup[key]
+
+
+class RememberedCheckboxes(RememberedChoices, django.forms.CheckboxSelectMultiple):
+    pass
+
+
+class RememberedSelectMultiple(RememberedChoices, django.forms.SelectMultiple):
+    pass

@@ -14,11 +14,18 @@ from django.contrib.auth.models import User
 from django.forms.renderers import get_default_renderer
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from relations import admin as relations_admin
 from relations.models import Meeting
-from relations.rendering import WRITERS, PythonWidgetRenderer, writers_for
+from relations.rendering import (
+    WRITERS,
+    PythonWidgetRenderer,
+    RememberedCheckboxes,
+    RememberedSelectMultiple,
+    writers_for,
+)
 
 from .factories import make_country, make_meeting, make_sector
 from .test_admin import MeetingChangeFormCostTests
@@ -162,3 +169,31 @@ class SamePagesTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "This field is required.")
         self.assertEqual(Meeting.objects.get(pk=self.meeting.pk).title, self.meeting.title)
+
+
+class RememberedChoicesTests(SimpleTestCase):
+    """A filter's remembered select or checkboxes are Django's markup for whatever they are given."""
+
+    def test_every_choice_list_value_and_attribute_gets_djangos_markup(self):
+        widgets = [
+            (forms.CheckboxSelectMultiple, RememberedCheckboxes),
+            (forms.SelectMultiple, RememberedSelectMultiple),
+        ]
+        for django_widget, remembered in widgets:
+            for choices in ([("a", "A"), ("b", "B & <b>")], [("a", "A"), ("c", "C")]):
+                for value in ([], ["a"], ["b", "c"]):
+                    for attrs in ({"id": "id_f"}, {"id": "id_g", "size": 8}):
+                        with self.subTest(widget=remembered.__name__, choices=choices, value=value, attrs=attrs):
+                            expected = django_widget(choices=choices).render("f", value, attrs)
+                            for _twice in range(2):
+                                self.assertEqual(remembered(choices=choices).render("f", value, attrs), expected)
+
+    def test_labels_follow_the_language(self):
+        widget = RememberedCheckboxes(choices=Meeting.Kind.choices)
+        shown = {}
+        for language in ("en", "id", "en"):
+            with translation.override(language):
+                shown.setdefault(language, widget.render("kind", ["courtesy_call"]))
+                django_widget = forms.CheckboxSelectMultiple(choices=Meeting.Kind.choices)
+                self.assertEqual(shown[language], django_widget.render("kind", ["courtesy_call"]))
+        self.assertNotEqual(shown["en"], shown["id"])
