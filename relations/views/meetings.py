@@ -62,11 +62,19 @@ CHART_COUNTRIES = 7
 
 
 def meetings_for_list(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """What a row of a meetings table shows: the sides with their countries and the sectors."""
-    return queryset.prefetch_related(
-        Prefetch("countries", queryset=MeetingCountry.objects.select_related("country")),
-        Prefetch("sectors", queryset=MeetingSector.objects.select_related("sector").order_by("sector__name_en")),
+    """What a row of a meetings table shows: the sides with their countries and the sectors.
+
+    Only the columns the table shows: a sector's keyword lists and a link's evidence sentence would otherwise come
+    with every one of the page's links."""
+    sides = MeetingCountry.objects.select_related("country").only(
+        "meeting", "country__code", "country__name_en", "country__name_id"
     )
+    links = (
+        MeetingSector.objects.select_related("sector")
+        .only("meeting", "sector__slug", "sector__name_en", "sector__name_id")
+        .order_by("sector__name_en")
+    )
+    return queryset.prefetch_related(Prefetch("countries", queryset=sides), Prefetch("sectors", queryset=links))
 
 
 def url_writer(viewname: str, stand_in: str | int) -> Callable[[object], str]:
