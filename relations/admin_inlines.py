@@ -21,6 +21,7 @@ from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 
+from .memo import remember
 from .rendering import text
 
 
@@ -36,12 +37,7 @@ _headers: dict = {}
 def header(formset_admin) -> str:
     if formset_admin.formset.is_bound:
         return write_header(formset_admin)
-    key = reuse_key(formset_admin)
-    if key not in _headers:
-        if len(_headers) > 256:
-            _headers.clear()
-        _headers[key] = write_header(formset_admin)
-    return _headers[key]
+    return remember(_headers, reuse_key(formset_admin), lambda: write_header(formset_admin))
 
 
 def write_header(formset_admin) -> str:
@@ -155,15 +151,16 @@ def blank_row(formset_admin, inline_form, index: int) -> str:
         return row(formset_admin, inline_form, index, empty=True)
     written = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{text(parent.pk)}"'
     marked = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{PARENT_MARK}"'
-    key = reuse_key(formset_admin)
-    if key not in _blank_rows:
+
+    def build() -> str | None:
         markup = row(formset_admin, inline_form, index, empty=True)
-        if markup.count(written) != 1 or PARENT_MARK in markup:  # not the markup expected: written every time
-            return markup
-        if len(_blank_rows) > 256:
-            _blank_rows.clear()
-        _blank_rows[key] = markup.replace(written, marked)
-    return _blank_rows[key].replace(marked, written)
+        # Not the markup expected (the key written elsewhere too, say): None, and the row is written every time.
+        return markup.replace(written, marked) if markup.count(written) == 1 and PARENT_MARK not in markup else None
+
+    markup = remember(_blank_rows, reuse_key(formset_admin), build)
+    if markup is None:
+        return row(formset_admin, inline_form, index, empty=True)
+    return markup.replace(marked, written)
 
 
 def rows(formset_admin) -> list[str]:

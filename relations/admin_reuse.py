@@ -12,7 +12,7 @@ validated by a class built for its own request, whose checks may look at the req
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from urllib.parse import quote
 
 from django.contrib import admin
@@ -22,8 +22,7 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-# Entries per cache: keys differ by permissions and language, of which a site has few combinations.
-LIMIT = 256
+from .memo import remember
 
 
 def permission_key(user) -> Hashable:
@@ -33,14 +32,6 @@ def permission_key(user) -> Hashable:
     if user.is_superuser:
         return ("superuser",)
     return ("staff", frozenset(user.get_all_permissions()))
-
-
-def remember(store: dict, key: Hashable, build: Callable[[], object]):
-    if key not in store:
-        if len(store) >= LIMIT:
-            store.clear()
-        store[key] = build()
-    return store[key]
 
 
 class AdminSite(admin.AdminSite):
@@ -171,7 +162,8 @@ def _sidebar_key(context) -> Hashable:
                 model["object_name"],
                 model.get("admin_url"),
                 model.get("add_url"),
-                model.get("admin_url") in path,
+                # A model one may only add to has no list: the template's `None in path` is false.
+                bool(model.get("admin_url")) and model["admin_url"] in path,
             )
             for model in app["models"]
         )

@@ -24,6 +24,8 @@ from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
+from .memo import remember
+
 
 class Fallback(Exception):
     """A value the template would treat in a way not written here (a callable, which the template calls)."""
@@ -239,7 +241,7 @@ def _shared(cls, fallback) -> PythonWidgetRenderer:
     return cls()
 
 
-# (widget class, name, value, attributes, choices, language, renderer) -> markup; bounded by clearing.
+# (widget class, name, value, attributes, choices, language, renderer) -> markup.
 _choice_markup: dict = {}
 
 
@@ -266,11 +268,8 @@ class RememberedChoices:
             hash(key)
         except (TypeError, ValueError):  # unhashable attributes, nested choices: rendered as Django does
             return super().render(name, value, attrs, renderer)
-        if key not in _choice_markup:
-            if len(_choice_markup) > 512:
-                _choice_markup.clear()
-            _choice_markup[key] = super().render(name, value, attrs, renderer)
-        return _choice_markup[key]
+        render = super().render
+        return remember(_choice_markup, key, lambda: render(name, value, attrs, renderer), limit=512)
 
 
 class RememberedCheckboxes(RememberedChoices, django.forms.CheckboxSelectMultiple):

@@ -7,7 +7,7 @@ import re
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags import admin_list
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.template.loader import render_to_string
 from django.test import TestCase
 from django.utils import translation
@@ -80,6 +80,14 @@ class SidebarTests(AdminReuseData):
         shown = self.assert_django_sidebar(url)
         self.assertNotIn(admin_url(Sector, "add"), shown)
         self.assertIn(admin_url(Sector, "changelist"), shown)
+
+    def test_a_model_one_may_only_add_to_is_listed_without_its_list(self):
+        clerk = User.objects.create_user("clerk", is_staff=True)
+        clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_meeting", "add_sector"]))
+        self.client.force_login(clerk)
+        shown = self.assert_django_sidebar(admin_url(Meeting, "changelist"))
+        self.assertIn(admin_url(Sector, "add"), shown)
+        self.assertNotIn(f'href="{admin_url(Sector, "changelist")}"', shown)
 
 
 class ResultsTableTests(AdminReuseData):
