@@ -723,6 +723,12 @@ class ArticleAdmin(HistoryAdmin):
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
 
+    def save_related(self, request, form, formsets, change) -> None:
+        # The meetings an article reports are written after it, and a new article's own insert bumps nothing
+        # (models.Article.changes_cached_pages): the pages that list it through those meetings are told here.
+        super().save_related(request, form, formsets, change)
+        bump_on_commit()
+
 
 # --- Accounts ----------------------------------------------------------------------------------------------------
 

@@ -155,9 +155,15 @@ class BumpsDataVersion:
     Bulk writes (QuerySet.update, bulk_create, raw SQL) call bump_on_commit themselves.
     """
 
+    def changes_cached_pages(self) -> bool:
+        """Whether saving this row now can change what a cached page shows (asked before the save)."""
+        return True
+
     def save(self, *args, **kwargs) -> None:
+        bump = self.changes_cached_pages()
         super().save(*args, **kwargs)
-        bump_on_commit(kwargs.get("using") or self._state.db)
+        if bump:
+            bump_on_commit(kwargs.get("using") or self._state.db)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

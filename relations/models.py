@@ -680,6 +680,12 @@ class Article(BumpsDataVersion, models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.content_hash,)
 
+    def changes_cached_pages(self) -> bool:
+        # The cached pages show articles through the meetings they report, and a row not yet stored reports none:
+        # whoever links a new article to meetings bumps the version. A bulk import no longer empties the
+        # dashboard's cache once per article.
+        return not self._state.adding
+
     def clean(self) -> None:
         if not normalize_text(self.text or ""):
             raise ValidationError({"text": _("An article needs its text.")})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 from unittest import mock
 
@@ -17,7 +18,8 @@ from django.utils import timezone
 
 from relations.dashboard import Comparison
 from relations.freshness import bump_data_version, cached, data_version, entry_key
-from relations.models import Country, Meeting
+from relations.ingest.intake import Outcome, intake_text
+from relations.models import Article, Country, Meeting
 
 from .factories import make_country, make_meeting, make_sector
 from .test_admin import form_data
@@ -248,3 +250,54 @@ class DeploymentTests(TestCase):
         before = data_version()
         call_command("migrate", verbosity=0)
         self.assertGreater(data_version(), before)
+
+
+class ArticleFreshnessTests(DashboardTestCase):
+    """The cached pages show articles through the meetings they report: a new article bumps the version only once
+    it reports a meeting, so a bulk import does not empty the dashboard's cache article by article."""
+
+    def peru_articles(self) -> list[str]:
+        """The titles the partner page lists among its articles (from the page: a cached page has no context)."""
+        page = self.client.get(reverse("relations:country-detail", args=["PE"])).content.decode()
+        titles = ["Fish talks", "Fish talks again", "Peru visit report"]
+        return [title for title in titles if re.search(rf"<li>\s*{re.escape(title)}\s*<div", page)]
+
+    def test_an_article_taken_in_leaves_the_cached_pages_alone(self):
+        before = data_version()
+        with self.captureOnCommitCallbacks(execute=True):
+            intake_text("Jakarta, Friday. Indonesia and Peru discussed fisheries. " * 20, title="Fish talks")
+        self.assertEqual(data_version(), before)
+
+    def test_a_copy_of_an_approved_article_reports_its_meetings_at_once(self):
+        text = "Jakarta, Friday. Indonesia and Peru discussed fisheries at length. " * 20
+        self.assertEqual(self.peru_articles(), [])  # now cached
+        with self.captureOnCommitCallbacks(execute=True):
+            original = intake_text(text, title="Fish talks").article
+        # Approved behind the pages' back (raw writes tell nobody): the cached page still lists nothing.
+        original.meetings.add(self.meeting)
+        Article.objects.filter(pk=original.pk).update(status=Article.Status.APPROVED)
+        self.assertEqual(self.peru_articles(), [])
+        with self.captureOnCommitCallbacks(execute=True):
+            copy = intake_text(text + " Reported again.", title="Fish talks again")
+        self.assertEqual(copy.outcome, Outcome.NEAR_DUPLICATE)
+        self.assertIn("Fish talks again", self.peru_articles())
+
+    def test_an_article_added_in_the_admin_with_its_meeting_shows_at_once(self):
+        self.assertEqual(self.peru_articles(), [])
+        url = reverse("admin:relations_article_add")
+        data = {
+            "title": "Peru visit report",
+            "url": "",
+            "outlet": "",
+            "language": "en",
+            "published_on": "",
+            "text": "Jakarta, Friday. Indonesia and Peru met.",
+            "meetings": [self.meeting.pk],
+            "duplicate_of": "",
+            "status": Article.Status.APPROVED,
+            "status_message": "",
+        }
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        self.assertEqual(self.peru_articles(), ["Peru visit report"])

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from relations.freshness import bump_on_commit
 from relations.ingest import similarity
 from relations.ingest.fetch import FetchError, fetch_url, too_large_message
 from relations.ingest.language import clearly_supported
@@ -176,6 +177,7 @@ def store(text: str, *, queued: bool = False, **fields) -> Intake:
             article = Article.objects.create(text=text, content_hash=digest, signature=signature, **fields)
             if original and original.status == Article.Status.APPROVED:
                 article.meetings.set(original.meetings.all())
+                bump_on_commit()  # its meetings' pages now list it (an article's insert bumps nothing)
     except IntegrityError:
         # Someone stored the same text between our look-up and our insert.
         return Intake(Article.objects.get(content_hash=digest), Outcome.EXISTING)
