@@ -13,8 +13,10 @@ import re
 
 from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.utils import quote
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.forms import HiddenInput, ModelChoiceField
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeData, mark_safe
@@ -35,7 +37,7 @@ _headers: dict = {}
 
 
 def header(formset_admin) -> str:
-    if formset_admin.formset.is_bound:
+    if not reusable(formset_admin):
         return write_header(formset_admin)
     return remember(_headers, reuse_key(formset_admin), lambda: write_header(formset_admin))
 
@@ -122,6 +124,24 @@ def row(formset_admin, inline_form, index: int, empty: bool) -> str:
     return f'<tr class="{classes}"\n id="{row_id}">\n' + "\n".join(cells) + "\n</tr>"
 
 
+# Widgets of a related field that list no rows: the row's key alone, or an autocomplete that asks as one types.
+ROWLESS_WIDGETS = (HiddenInput, AutocompleteMixin)
+
+
+def reusable(formset_admin) -> bool:
+    """Whether the inline's header and blank row may be written once for its formset class: a class kept for later
+    requests (relations/admin_reuse.py), not bound to submitted data, whose blank form holds nothing read from the
+    database (a select of rows rather than an autocomplete) or computed when it is made (a callable default)."""
+    formset = formset_admin.formset
+    if not getattr(type(formset), "reused", False) or formset.is_bound:
+        return False
+    for field in formset.empty_form.fields.values():
+        widget = getattr(field.widget, "widget", field.widget)
+        if callable(field.initial) or (isinstance(field, ModelChoiceField) and not isinstance(widget, ROWLESS_WIDGETS)):
+            return False
+    return True
+
+
 def reuse_key(formset_admin) -> tuple:
     """What an inline's header and blank row depend on: its formset class (built per permissions and language,
     relations/admin_reuse.py), the permissions, read-only fields and language."""
@@ -135,6 +155,8 @@ def reuse_key(formset_admin) -> tuple:
         formset_admin.has_view_permission,
         tuple(formset_admin.readonly_fields),
         get_language(),
+        get_script_prefix(),
+        get_urlconf(),
     )
 
 
@@ -147,7 +169,7 @@ PARENT_MARK = "relationsparent7f3c"
 def blank_row(formset_admin, inline_form, index: int) -> str:
     formset = formset_admin.formset
     fk, parent = getattr(formset, "fk", None), getattr(formset, "instance", None)
-    if fk is None or parent is None or parent.pk is None or inline_form.form.is_bound:
+    if fk is None or parent is None or parent.pk is None or not reusable(formset_admin):
         return row(formset_admin, inline_form, index, empty=True)
     written = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{text(parent.pk)}"'
     marked = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{PARENT_MARK}"'

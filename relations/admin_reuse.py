@@ -70,8 +70,9 @@ def class_key(request, obj, kwargs: dict) -> Hashable | None:
 
 
 def forget_request(form_class) -> None:
-    """The admin's field callback holds the request that built the class; it is only used while building it."""
-    form_class.formfield_callback = None
+    """The admin's field callback holds the request that built the class; it is only used while building it, and a
+    class kept for later requests must not keep that request (its user, session and cookies) alive."""
+    form_class._meta.formfield_callback = None
     if hasattr(form_class, "Meta"):
         form_class.Meta.formfield_callback = None
 
@@ -96,12 +97,16 @@ class ReusedFormClass:
         return remember(self._form_classes, key, build)
 
 
-# Inline admins are made anew for every request (ModelAdmin.get_inline_instances): their classes are kept here.
+# Inline admins are made anew for every request (ModelAdmin.get_inline_instances): their classes are kept here,
+# a memo per inline.
 _formset_classes: dict = {}
 
 
 class ReusedFormsetClass:
-    """An inline whose formset class is built once per permissions, language and add/change."""
+    """An inline whose formset class is built once per permissions, language and add/change.
+
+    A class kept so says `reused = True`: what is written once per class (relations/admin_inlines.py) is written
+    only for those, never for a class built for one request."""
 
     def get_formset(self, request, obj=None, **kwargs):
         key = class_key(request, obj, kwargs)
@@ -111,10 +116,11 @@ class ReusedFormsetClass:
         def build():
             formset_class = super(ReusedFormsetClass, self).get_formset(request, obj, **kwargs)
             forget_request(formset_class.form)
+            formset_class.reused = True
             return formset_class
 
-        inline = (type(self), self.parent_model, self.admin_site)
-        return remember(_formset_classes, (inline, key), build)
+        memo = _formset_classes.setdefault((type(self), self.parent_model, self.admin_site), {})
+        return remember(memo, key, build)
 
 
 class InlineFormSet(BaseInlineFormSet):
@@ -125,6 +131,7 @@ class InlineFormSet(BaseInlineFormSet):
 
     @cached_property
     def empty_form(self):
+        # One object for the whole request: what changes it in place changes the blank row the page shows.
         return super().empty_form
 
 
@@ -147,6 +154,7 @@ class ReusedInlineAdmin:
         for wrapper in found:
             if type(wrapper) is helpers.InlineAdminFormSet:
                 # The same object, only its class's media differs: Django builds these in a method of its own.
+                # The subclass adds no attribute, so it stays compatible with whatever Django's class holds.
                 wrapper.__class__ = InlineAdminFormSet
         return found
 

@@ -106,10 +106,13 @@ def cell(column: Column, row, url: str | None) -> str:
         if isinstance(field.remote_field, models.ManyToOneRel):
             related = getattr(row, field.name)
             text = empty if related is None else related
-        elif column.labels is not None:
-            text = column.labels.get(value, empty)
         else:
-            text = display_for_field(value, field, empty, avoid_link=column.link)
+            try:
+                text = column.labels.get(value, empty) if column.labels is not None else None
+            except TypeError:  # an unhashable value: display_for_field() knows what to do
+                text = None
+            if text is None:
+                text = display_for_field(value, field, empty, avoid_link=column.link)
         if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
             classes.append("nowrap")
     return tag(column, classes, url, text)

@@ -310,6 +310,7 @@ def measure(
     using: str,
     budget: float | None = None,
     timeout: float | None = None,
+    settle_gc: bool = True,
 ) -> Result:
     """Time one page. A page so slow that `requests` would overrun `budget` seconds gets fewer (at least 3)."""
     result = Result(page=name, url=url)
@@ -323,8 +324,8 @@ def measure(
         if budget and warmed:
             each = (time.perf_counter() - started) / warmed
             requests = min(requests, max(3, int(budget / max(each, 1e-6))))
-        # As the web server does once its first requests have loaded what a page needs (config/collector.py).
-        settle()
+        if settle_gc:  # as the web server does once its first requests have loaded a page's needs
+            settle()
         timings = []
         for _ in range(requests):
             started = time.perf_counter()
@@ -378,6 +379,7 @@ def run(
     using: str = "default",
     budget: float | None = None,
     timeout: float | None = None,
+    settle_gc: bool = True,
     progress: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     targets = Targets(search)
@@ -397,12 +399,33 @@ def run(
                 result = Result(page=name, error=f"{type(exc).__name__}: {exc}"[:300])
             else:
                 result = measure(
-                    client, name, url, requests=requests, warmup=warmup, using=using, budget=budget, timeout=timeout
+                    client,
+                    name,
+                    url,
+                    requests=requests,
+                    warmup=warmup,
+                    using=using,
+                    budget=budget,
+                    timeout=timeout,
+                    settle_gc=settle_gc,
                 )
             results.append(result)
             if progress:
                 progress(result)
     return results
+
+
+def machine_noise(rounds: int = 20) -> tuple[float, float, float]:
+    """Min, median and p95 ms of a fixed pure-Python loop: the same work each time, so its spread is the machine's
+    (a shared or throttled CPU), which every page's time carries too."""
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for number in range(200_000):
+            total += number * number % 7
+        timings.append((time.perf_counter() - started) * 1000)
+    return min(timings), statistics.median(timings), percentile(timings, 0.95)
 
 
 def as_json(results: list[Result]) -> list[dict]:

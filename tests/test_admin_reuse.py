@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import re
 
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Permission, User
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.test import TestCase
 from django.utils import translation
@@ -39,7 +41,8 @@ class AdminReuseData(TestCase):
 class SidebarTests(AdminReuseData):
     def django_sidebar(self, response) -> str:
         request = response.wsgi_request
-        context = {"available_apps": admin.site.get_app_list(request), "request": request}
+        # Django's own app list, not the one this site keeps.
+        context = {"available_apps": admin.AdminSite.get_app_list(admin.site, request), "request": request}
         return render_to_string("admin/nav_sidebar.html", context, request=request)
 
     def assert_django_sidebar(self, url: str, language: str = "en") -> str:
@@ -137,6 +140,16 @@ class FormClassTests(AdminReuseData):
         self.assertNotContains(viewer, 'name="countries-0-DELETE"')
         self.assertNotEqual(permission_key(self.editor), permission_key(self.viewer))
 
+    def test_kept_classes_keep_no_request(self):
+        response = self.change_page(self.editor)
+        classes = [type(response.context["adminform"].form)]
+        classes += [inline.formset.form for inline in response.context["inline_admin_formsets"]]
+        for form_class in classes:
+            with self.subTest(form_class=form_class.__name__):
+                self.assertIsNone(form_class._meta.formfield_callback)
+                held = gc.get_referents(*vars(form_class).values(), *vars(form_class._meta).values())
+                self.assertFalse([item for item in held if isinstance(item, HttpRequest)])
+
     def test_a_language_gets_its_own_classes(self):
         english = self.change_page(self.editor)
         indonesian = self.change_page(self.editor, "id")
@@ -178,3 +191,11 @@ class BlankRowTests(AdminReuseData):
                     self.assertEqual(reused, self.page(meeting, language))
                     self.assertIn(f'name="countries-__prefix__-meeting" value="{meeting.pk}"', reused)
         self.assertTrue(admin_inlines._blank_rows and admin_inlines._headers)  # reused, not written each time
+
+    def test_a_form_sent_back_with_errors_adds_nothing_to_keep(self):
+        self.client.force_login(self.editor)
+        self.page(self.meeting)
+        kept = (dict(admin_inlines._blank_rows), dict(admin_inlines._headers))
+        response = self.client.post(admin_url(Meeting, "change", self.meeting.pk), {"title": ""})
+        self.assertEqual(response.status_code, 200)  # shown again, with its errors
+        self.assertEqual((admin_inlines._blank_rows, admin_inlines._headers), kept)

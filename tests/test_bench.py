@@ -46,6 +46,17 @@ class BenchTests(TestCase):
                     self.assertIsInstance(row[key], float)
             self.assertIn(f"| {row['page']} ", output)
 
+    def test_garbage_collection_is_settled_after_each_warm_up_unless_told_not_to(self):
+        with mock.patch("relations.benchmark.settle") as settle:
+            _, output = bench("--pages", "meeting", "overview")
+        self.assertEqual(settle.call_count, 2)
+        self.assertIn("settled after the warm-up", output)
+        self.assertRegex(output, r"machine: a fixed Python loop took [\d.]+ / [\d.]+ / [\d.]+ ms")
+        with mock.patch("relations.benchmark.settle") as settle:
+            _, output = bench("--pages", "meeting", "overview", "--no-settle")
+        self.assertEqual(settle.call_count, 0)
+        self.assertIn("garbage collection as is", output)
+
     def test_a_budget_cuts_slow_pages_to_three_requests(self):
         rows, _ = bench("--pages", "meeting", "--requests", "5", "--budget", "0.000001")
         self.assertEqual(rows[0]["requests"], 3)

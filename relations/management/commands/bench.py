@@ -42,10 +42,18 @@ class Command(BaseCommand):
             metavar="SECONDS",
             help="Report a page as an error when one of its requests takes longer than this.",
         )
+        parser.add_argument(
+            "--no-settle",
+            action="store_true",
+            help="Leave garbage collection as it is after the warm-up (the web process freezes what it keeps, "
+            "config/collector.py; runs before 2026-12-04 did not).",
+        )
         parser.add_argument("--search", default="fisheries", help="The free-text query of meetings-search.")
         parser.add_argument("--database", default="default")
 
-    def handle(self, *args, requests, warmup, json: str | None, pages, budget, timeout, search, database, **options):
+    def handle(
+        self, *args, requests, warmup, json: str | None, pages, budget, timeout, no_settle, search, database, **options
+    ):
         if requests < 1:
             raise CommandError("--requests must be at least 1.")
         if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.hashed_files:
@@ -53,7 +61,13 @@ class Command(BaseCommand):
         connection = connections[database]
         self.stdout.write(
             f"{connection.vendor} {connection.settings_dict['NAME']}: {Meeting.objects.using(database).count():,} "
-            f"meetings; {requests} timed requests per page after {warmup} warm-up; DEBUG={settings.DEBUG}"
+            f"meetings; {requests} timed requests per page after {warmup} warm-up; DEBUG={settings.DEBUG}; "
+            f"garbage collection {'as is' if no_settle else 'settled after the warm-up'}"
+        )
+        fastest, middle, slow = benchmark.machine_noise()
+        self.stdout.write(
+            f"machine: a fixed Python loop took {fastest:.1f} / {middle:.1f} / {slow:.1f} ms (min / p50 / p95 of 20); "
+            "a wide spread means a busy or throttled machine, whatever the code"
         )
 
         def progress(result: benchmark.Result) -> None:
@@ -68,6 +82,7 @@ class Command(BaseCommand):
             using=database,
             budget=budget,
             timeout=timeout,
+            settle_gc=not no_settle,
             progress=progress,
         )
         self.stdout.write(benchmark.table(results))
