@@ -1,6 +1,7 @@
 """What Django's admin builds again on every request, though it depends only on who asks and in which language.
 
-The sidebar's list of apps and models (a permission check and two URL reversals per model), the change form's
+The sidebar's list of apps and models (a permission check and two URL reversals per model; its markup is kept by
+relations/admin_sidebar.py), the change form's
 ModelForm class and each inline's formset class (a form field, widget and related-links wrapper per model field,
 and a class built by a metaclass) come out the same for every request of users with the same permissions, in the
 same language, for an object being added or changed. They are built once per such key and reused.
@@ -13,7 +14,6 @@ validated by a class built for its own request, whose checks may look at the req
 from __future__ import annotations
 
 from collections.abc import Hashable
-from urllib.parse import quote
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -157,34 +157,3 @@ class ReusedInlineAdmin:
                 # The subclass adds no attribute, so it stays compatible with whatever Django's class holds.
                 wrapper.__class__ = InlineAdminFormSet
         return found
-
-
-def _sidebar_key(context) -> Hashable:
-    """What the sidebar shows: the apps and models listed, which of them the page belongs to, and the language."""
-    path = quote(context["request"].path)  # the template's `request.path|urlencode`
-    listed = []
-    for app in context.get("available_apps") or ():
-        models = tuple(
-            (
-                str(model["name"]),
-                model["object_name"],
-                model.get("admin_url"),
-                model.get("add_url"),
-                # A model one may only add to has no list: the template's `None in path` is false.
-                bool(model.get("admin_url")) and model["admin_url"] in path,
-            )
-            for model in app["models"]
-        )
-        listed.append((app["app_label"], str(app["name"]), app["app_url"], app["app_url"] in path, models))
-    return (get_language(), tuple(listed))
-
-
-_sidebars: dict = {}
-
-
-def nav_sidebar(context) -> str:
-    """Django's admin/nav_sidebar.html, rendered once per distinct content: the same for every page of a model."""
-    key = _sidebar_key(context)
-    return remember(
-        _sidebars, key, lambda: context.template.engine.get_template("admin/nav_sidebar.html").render(context)
-    )

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .freshness import cached
 from .models import Article, Country, Meeting, MeetingCountry, MeetingSector, Official, Participant, Sector
-from .rendering import PythonWidgetRenderer, RememberedCheckboxes, RememberedSelectMultiple
+from .rendering import PythonWidgetRenderer
+from .widgets import RememberedCheckboxes, RememberedSelectMultiple
 
 # A free-text query is cut into at most this many terms, so that one request cannot ask for hundreds of subqueries.
 MAX_TEXT_TERMS = 8

@@ -18,15 +18,10 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from relations import admin as relations_admin
-from relations import rendering
+from relations import widgets
 from relations.models import Meeting
-from relations.rendering import (
-    WRITERS,
-    PythonWidgetRenderer,
-    RememberedCheckboxes,
-    RememberedSelectMultiple,
-    writers_for,
-)
+from relations.rendering import WRITERS, PythonWidgetRenderer, writers_for
+from relations.widgets import RememberedCheckboxes, RememberedSelectMultiple
 
 from .factories import make_country, make_meeting, make_sector
 from .test_admin import MeetingChangeFormCostTests
@@ -190,14 +185,14 @@ class RememberedChoicesTests(SimpleTestCase):
                                 self.assertEqual(remembered(choices=choices).render("f", value, attrs), expected)
 
     def test_values_that_are_not_choices_are_rendered_but_not_kept(self):
-        kept = dict(rendering._choice_markup)
+        kept = dict(widgets._choice_markup)
         widget = RememberedSelectMultiple(choices=[("PE", "Peru"), ("JP", "Japan")])
         for value in (["ZZ1"], ["PE", "ZZ2"]):
             expected = forms.SelectMultiple(choices=widget.choices).render("country", value)
             self.assertEqual(widget.render("country", value), expected)
-        self.assertEqual(rendering._choice_markup, kept)
+        self.assertEqual(widgets._choice_markup, kept)
         widget.render("country", ["PE"])
-        self.assertEqual(len(rendering._choice_markup), len(kept) + 1)
+        self.assertEqual(len(widgets._choice_markup), len(kept) + 1)
 
     def test_labels_follow_the_language(self):
         widget = RememberedCheckboxes(choices=Meeting.Kind.choices)

@@ -5,8 +5,8 @@
 from django import template
 
 from ..admin_inlines import fieldset, list_filter, tabular
-from ..admin_reuse import nav_sidebar
 from ..admin_rows import result_list, results_table
+from ..admin_sidebar import nav_sidebar
 
 register = template.Library()
 
