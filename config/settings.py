@@ -97,7 +97,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             # The cache only speeds pages up (relations/freshness.py): when Redis is out of reach, fail fast and
             # compute from the database rather than hold the request.
