@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from relations.admin import HistoryAdmin, MeetingAdmin, MeetingPartListFilter
 from relations.models import (
@@ -624,6 +625,51 @@ class MeetingChangelistCostTests(TestCase):
         self.assertIn("meeting_date_desc_idx", page.explain())
         self.assertNotIn("TEMP B-TREE", page.explain())  # SQLite's sort step
         self.assertNotIn("Sort", page.explain())  # PostgreSQL's
+
+
+class MeetingListColumnsTests(TestCase):
+    """The host and partner columns name each side of each listed meeting, in the reader's language."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_staff(username="editor", group="Editor")
+        make_country(code="ID", name_en="Indonesia", name_id="Indonesia")
+        make_country(code="CL", name_en="Chile", name_id="Cile")
+        make_country(code="PE", name_en="Peru", name_id="Peru")
+        make_country(code="JP", name_en="Japan", name_id="Jepang")
+        make_meeting(title="Three sides", partners=("PE", "JP", "CL"))
+        make_meeting(title="Call", host=None, partners=("JP",))
+        make_meeting(title="In Lima", host="PE", partners=("ID",))
+
+    def cells(self, language: str) -> dict[str, tuple[str, str]]:
+        """Title: (host, partners), as the page shows them."""
+        self.client.force_login(self.editor)
+        page = self.client.get(admin_url(Meeting, "changelist"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        rows = re.findall(
+            r'<a href="[^"]*">([^<]*)</a></td>.*?<td class="field-host">([^<]*)</td>'
+            r'<td class="field-partners">([^<]*)</td>',
+            page,
+        )
+        return {title: (host, partners) for title, host, partners in rows}
+
+    def test_each_row_names_its_host_and_its_partners_in_name_order(self):
+        self.assertEqual(
+            self.cells("en"),
+            {
+                "Three sides": ("Indonesia", "Chile, Japan, Peru"),
+                "Call": ("-", "Japan"),
+                "In Lima": ("Peru", "Indonesia"),
+            },
+        )
+
+    def test_in_indonesian_the_names_are_indonesian(self):
+        self.assertEqual(self.cells("id")["Three sides"], ("Indonesia", "Cile, Jepang, Peru"))
+
+    def test_the_columns_read_the_sides_of_a_meeting_outside_the_list_too(self):
+        meeting = Meeting.objects.get(title="Three sides")
+        columns = MeetingAdmin(Meeting, admin.site)
+        with translation.override("en"):
+            self.assertEqual((columns.host(meeting), columns.partners(meeting)), ("Indonesia", "Chile, Japan, Peru"))
 
 
 class MeetingListFilterTests(TestCase):
