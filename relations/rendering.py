@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import django.forms
+from django.contrib import admin
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -128,6 +129,15 @@ def render_multiple_input(context: dict) -> str:
     return "".join(parts)
 
 
+def render_admin_date(context: dict) -> str:
+    """admin/widgets/date.html: the input in Django's paragraph, with the newlines its includes leave."""
+    return f'<p class="date">\n  {input_tag(context["widget"])}\n\n\n</p>'
+
+
+def render_admin_time(context: dict) -> str:
+    return f'<p class="time">\n  {input_tag(context["widget"])}\n\n\n</p>'
+
+
 def render_textarea(context: dict) -> str:
     widget = context["widget"]
     value = text(widget["value"]) if widget["value"] else ""
@@ -182,21 +192,23 @@ WRITERS: dict[str, Callable[[dict], str]] = {
     "django/forms/errors/list/ul.html": render_error_list,
     "django/forms/errors/list/default.html": render_error_list,
     "django/forms/div.html": render_hidden_form,
+    "admin/widgets/date.html": render_admin_date,
+    "admin/widgets/time.html": render_admin_time,
 }
 
 
 @functools.cache
 def writers_for(fallback: BaseRenderer) -> dict[str, Callable[[dict], str]]:
-    """The writers whose template `fallback` finds in Django itself: one an app or the project overrides is left to
-    the template."""
-    django_templates = Path(django.forms.__file__).parent / "templates"
+    """The writers whose template `fallback` finds in Django itself (its forms or its admin): one an app or the
+    project overrides is left to the template."""
+    django_templates = [Path(django.forms.__file__).parent / "templates", Path(admin.__file__).parent / "templates"]
     usable = {}
     for template_name, writer in WRITERS.items():
         try:
             origin = Path(fallback.get_template(template_name).origin.name)
         except Exception:  # not a template engine with origins (or not found): write nothing
             continue
-        if origin.is_relative_to(django_templates):
+        if any(origin.is_relative_to(folder) for folder in django_templates):
             usable[template_name] = writer
     return usable
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from unittest import mock
 
 from django import forms
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget, RelatedFieldWidgetWrapper
 from django.contrib.auth.models import User
 from django.forms.renderers import get_default_renderer
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -39,6 +39,8 @@ WIDGETS = [
     forms.CheckboxSelectMultiple(choices=[("a", "A"), ("b", "B<"), ("G", [("c", "C")])]),
     forms.CheckboxSelectMultiple(attrs={"class": "choices"}, choices=[("a", "A")]),
     forms.RadioSelect(choices=[("a", "A"), ("b", "B")]),
+    AdminDateWidget(),
+    AdminTimeWidget(attrs={"placeholder": "HH:MM"}),
 ]
 VALUES = [None, "", "a", ["a", "c", 3], 5, 1234567, 'x<y&"', "1\n2", dt.date(2024, 2, 29), mark_safe("<i>"), True]
 ATTRS = [None, {"id": "id_f"}, {"id": "id_f", "class": "c", "aria-describedby": "f_help"}]
