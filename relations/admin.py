@@ -328,14 +328,25 @@ class RowAutocompleteForm(AdminForm):
                     widget.chosen = model_field.get_cached_value(self.instance)
 
 
-class RowAutocompleteInline:
+class ChosenObjectAutocomplete:
+    """An admin (or inline) whose autocompletes label their chosen object from the one the form's instance holds
+    (fetched with it by `select_related`) instead of querying for it."""
+
+    form = RowAutocompleteForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RowAutocompleteInline(ChosenObjectAutocomplete):
     """An inline whose rows come with their related objects and whose autocompletes query nothing for them.
 
     `row_related` is what `select_related` fetches with the rows: every autocomplete field, and what the labels
     of those objects name (a position names its official); `row_deferred`, the big columns they need not bring.
     """
 
-    form = RowAutocompleteForm
     row_related: list[str] = []
     row_deferred: list[str] = []
 
@@ -351,11 +362,6 @@ class RowAutocompleteInline:
         # The formset hands its renderer to its forms, overriding theirs: the same Python-written widgets.
         kwargs.setdefault("renderer", PythonWidgetRenderer.shared())
         return super().get_formset(request, obj, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = RelatedWidgetWrapper.replacing(super().formfield_for_dbfield(db_field, request, **kwargs))
@@ -538,6 +544,8 @@ class ParticipantInline(RowAutocompleteInline, TabularInline):
     fields = ["official", "position", "side", "role", "title_as_written"]
     autocomplete_fields = ["official", "position", "side"]
     row_related = ["official", "position__official", "side"]
+    # The model's order without its leading "meeting": one meeting's rows need no join to the meeting to sort.
+    ordering = ["role", "id"]
 
 
 class MeetingSectorInline(RowAutocompleteInline, TabularInline):
@@ -546,6 +554,7 @@ class MeetingSectorInline(RowAutocompleteInline, TabularInline):
     fields = ["sector", "evidence", "article"]
     autocomplete_fields = ["sector", "article"]
     row_related = ["sector", "article"]
+    ordering = ["sector"]  # as ParticipantInline's
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     row_deferred = [f"article__{name}" for name in ARTICLE_BULK_FIELDS]
 
@@ -575,6 +584,10 @@ class SourceArticleInline(RowAutocompleteInline, TabularInline):
 
 
 class MeetingChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # The list shows no venue: the join MeetingAdmin.get_queryset adds for the change form is dropped here.
+        return super().get_queryset(request, exclude_parameters).select_related(None)
+
     def get_results(self, request):
         super().get_results(request)
         # The host and partner columns need a name per side: one query for the page's meetings, read as
@@ -592,7 +605,7 @@ class MeetingChangeList(ChangeList):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HistoryAdmin):
+class MeetingAdmin(ChosenObjectAutocomplete, HistoryAdmin):
     list_display = ["date", "title", "kind", "status", "host", "partners", "place"]
     list_display_links = ["date", "title"]
     list_filter = [
@@ -617,6 +630,10 @@ class MeetingAdmin(HistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MeetingCountryInline, ParticipantInline, MeetingSectorInline, CommitmentInline, SourceArticleInline]
     object_history_template = "admin/relations/meeting/object_history.html"
+
+    def get_queryset(self, request):
+        # The change form's venue autocomplete labels the meeting's country from the meeting itself.
+        return super().get_queryset(request).select_related("venue_country")
 
     def get_changelist(self, request, **kwargs):
         return MeetingChangeList

@@ -760,9 +760,9 @@ class ActionCheckboxTests(TestCase):
 class MeetingChangeFormCostTests(TestCase):
     """A meeting's change form costs the same queries whatever the number of rows in its inlines."""
 
-    # Measured once: session, user, the meeting, its sides, participants, sectors, commitments, source articles,
-    # the venue's label; permissions are cached on the user after the first page.
-    QUERIES = 9
+    # Measured once: session, user, the meeting (with its venue), its sides, participants, sectors, commitments,
+    # source articles; permissions are cached on the user after the first page.
+    QUERIES = 8
 
     @classmethod
     def setUpTestData(cls):
@@ -789,6 +789,24 @@ class MeetingChangeFormCostTests(TestCase):
     def setUp(self):
         self.client.force_login(self.editor)
         self.client.get(admin_url(Meeting, "change", self.few.pk))  # warms the content type cache
+
+    def test_rows_keep_the_models_order_within_the_meeting(self):
+        meeting = make_meeting(title="Ordered rows")
+        roles = [Participant.Role.MENTIONED, Participant.Role.PRINCIPAL, Participant.Role.ACCOMPANYING]
+        for n, role in enumerate(roles):
+            make_participant(meeting=meeting, official=make_official(full_name=f"Official {n}"), role=role)
+        for name in ["Trade", "Defence", "Energy"]:
+            MeetingSector.objects.create(meeting=meeting, sector=make_sector(slug=name.lower(), name_en=name))
+
+        response = self.client.get(admin_url(Meeting, "change", meeting.pk))
+
+        rows = {
+            inline.formset.prefix: [form.instance for form in inline.formset.initial_forms]
+            for inline in response.context["inline_admin_formsets"]
+        }
+        self.assertEqual(rows["participants"], list(meeting.participants.all()))  # role (as stored), then id
+        self.assertEqual([p.role for p in rows["participants"]], sorted(roles))
+        self.assertEqual([row.sector.name_en for row in rows["sectors"]], ["Defence", "Energy", "Trade"])
 
     def test_same_number_of_queries_for_one_and_five_rows_per_inline(self):
         for meeting, rows in [(self.few, 1), (self.many, 5)]:
