@@ -20,16 +20,16 @@ DATE_FORMATS = {"year": "Y", "month": "YEAR_MONTH_FORMAT"}
 
 def partner_cells(meeting, home_country) -> str:
     return "".join(
-        f'<div><span class="flag-code">{text(side.country.code)}</span>'
-        f'<a href="{text(side.country.url)}">{text(side.country.name)}</a></div>'
-        for side in meeting.countries.all()
-        if side.country_id != home_country
+        f'<div><span class="flag-code">{text(country.code)}</span>'
+        f'<a href="{text(country.url)}">{text(country.name)}</a></div>'
+        for country in meeting.table_countries
+        if country.code != home_country
     )
 
 
 def sector_cells(meeting) -> str:
     chips = "".join(
-        f'<a class="chip" href="{text(link.sector.url)}">{text(link.sector.name)}</a>' for link in meeting.sectors.all()
+        f'<a class="chip" href="{text(sector.url)}">{text(sector.name)}</a>' for sector in meeting.table_sectors
     )
     return chips or '<span class="muted">—</span>'
 

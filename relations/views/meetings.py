@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import quote
 
@@ -47,6 +48,7 @@ from ..models import (
     Participant,
     Position,
     Sector,
+    localized,
 )
 from ..paginators import CappedListPaginator, CappedUnionPaginator
 from ..time_limits import StatementTimeout, statement_time_limit
@@ -62,19 +64,26 @@ CHART_COUNTRIES = 7
 
 
 def meetings_for_list(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """What a row of a meetings table shows: the sides with their countries and the sectors.
+    """The meeting's own columns a row of a meetings table shows (its sides and sectors come with table_rows)."""
+    return queryset.only(*TABLE_COLUMNS)
 
-    Only the columns the table shows: a sector's keyword lists and a link's evidence sentence would otherwise come
-    with every one of the page's links."""
-    sides = MeetingCountry.objects.select_related("country").only(
-        "meeting", "country__code", "country__name_en", "country__name_id"
-    )
-    links = (
-        MeetingSector.objects.select_related("sector")
-        .only("meeting", "sector__slug", "sector__name_en", "sector__name_id")
-        .order_by("sector__name_en")
-    )
-    return queryset.prefetch_related(Prefetch("countries", queryset=sides), Prefetch("sectors", queryset=links))
+
+TABLE_COLUMNS = ["id", "held_on", "date_precision", "title", "kind", "place", "status"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableCountry:
+    """A side's country as a table row shows it: read as a tuple of columns, not as two model instances."""
+
+    code: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableSector:
+    name: str
+    url: str
 
 
 def url_writer(viewname: str, stand_in: str | int) -> Callable[[object], str]:
@@ -86,10 +95,13 @@ def url_writer(viewname: str, stand_in: str | int) -> Callable[[object], str]:
 
 
 def table_rows(meetings: Iterable[Meeting]) -> list[Meeting]:
-    """Meetings of meetings_for_list, ready for _meeting_table.html.
+    """Meetings of meetings_for_list, ready for _meeting_table.html: `table_countries` (every side, partners first,
+    then by name) and `table_sectors` (by name) of each, read in one query each for the page.
 
     Their links and labels are worked out once per page: per row, the template's get_absolute_url() calls and
     get_*_display() were a reverse() per meeting, partner and sector, and a dictionary of every choice per label.
+    The sides and sectors were prefetched as model instances, with a queryset built for each meeting to hold them:
+    a third of the list's Python.
     """
     meeting_url = url_writer("relations:meeting-detail", 918273645546372819)
     country_url = url_writer("relations:country-detail", "relationscountry7f3c")
@@ -97,6 +109,25 @@ def table_rows(meetings: Iterable[Meeting]) -> list[Meeting]:
     kinds = dict(Meeting._meta.get_field("kind").flatchoices)
     statuses = dict(Meeting._meta.get_field("status").flatchoices)
     rows = list(meetings)
+    countries: dict[int, list[TableCountry]] = {}
+    sectors: dict[int, list[TableSector]] = {}
+    ids = [meeting.pk for meeting in rows]
+    if ids:
+        sides = (
+            MeetingCountry.objects.filter(meeting_id__in=ids)
+            .order_by("meeting_id", "-role", "country__name_en")
+            .values_list("meeting_id", "country_id", "country__name_en", "country__name_id")
+        )
+        for meeting_id, code, name_en, name_id in sides:
+            country = TableCountry(code, localized(name_en, name_id), country_url(code))
+            countries.setdefault(meeting_id, []).append(country)
+        links = (
+            MeetingSector.objects.filter(meeting_id__in=ids)
+            .order_by("meeting_id", "sector__name_en")
+            .values_list("meeting_id", "sector__slug", "sector__name_en", "sector__name_id")
+        )
+        for meeting_id, slug, name_en, name_id in links:
+            sectors.setdefault(meeting_id, []).append(TableSector(localized(name_en, name_id), sector_url(slug)))
     for meeting in rows:
         meeting.url = meeting_url(meeting.pk)
         meeting.kind_label = kinds.get(meeting.kind, meeting.kind)
@@ -104,10 +135,8 @@ def table_rows(meetings: Iterable[Meeting]) -> list[Meeting]:
         # Only the official's page says what the official was then; elsewhere a missing attribute made the template
         # look for it the slow way (dir() of the meeting) on every row.
         meeting.__dict__.setdefault("title_then", "")
-        for side in meeting.countries.all():
-            side.country.url = country_url(side.country_id)
-        for link in meeting.sectors.all():
-            link.sector.url = sector_url(link.sector.slug)
+        meeting.table_countries = countries.get(meeting.pk, [])
+        meeting.table_sectors = sectors.get(meeting.pk, [])
     return rows
 
 
