@@ -13,8 +13,10 @@ validated by a class built for its own request, whose checks may look at the req
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Hashable
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.forms import BaseInlineFormSet
@@ -77,6 +79,28 @@ def forget_request(form_class) -> None:
         form_class.Meta.formfield_callback = None
 
 
+class KeptFields(dict):
+    """A kept form class's `base_fields`, which every form copies (BaseForm.__init__ deep-copies them): copied as
+    Django copies them, except that a choice field's choices are shared instead of deep-copied. Nothing here changes
+    a choice list in place (a form that limits choices assigns new ones), and copying every lazy label of every
+    choice list, for every form of the page, was most of the forms' construction."""
+
+    def __deepcopy__(self, memo):
+        return {name: _copy_field(field, memo) for name, field in self.items()}
+
+
+def _copy_field(field: forms.Field, memo: dict) -> forms.Field:
+    if type(field).__deepcopy__ is forms.ChoiceField.__deepcopy__:
+        return forms.Field.__deepcopy__(field, memo)  # the widget, messages and validators copied; choices shared
+    return copy.deepcopy(field, memo)
+
+
+def keep(form_class) -> None:
+    """Make `form_class` fit to be kept for later requests (see forget_request and KeptFields)."""
+    forget_request(form_class)
+    form_class.base_fields = KeptFields(form_class.base_fields)
+
+
 class ReusedFormClass:
     """A ModelAdmin whose change form's ModelForm class is built once per permissions, language and add/change."""
 
@@ -91,7 +115,7 @@ class ReusedFormClass:
 
         def build():
             form_class = super(ReusedFormClass, self).get_form(request, obj, change=change, **kwargs)
-            forget_request(form_class)
+            keep(form_class)
             return form_class
 
         return remember(self._form_classes, key, build)
@@ -115,7 +139,7 @@ class ReusedFormsetClass:
 
         def build():
             formset_class = super(ReusedFormsetClass, self).get_formset(request, obj, **kwargs)
-            forget_request(formset_class.form)
+            keep(formset_class.form)
             formset_class.reused = True
             return formset_class
 

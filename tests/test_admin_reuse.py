@@ -15,7 +15,7 @@ from django.test import TestCase
 from django.utils import translation
 
 from relations import admin_inlines, admin_rows
-from relations.admin_reuse import InlineFormSet, permission_key
+from relations.admin_reuse import InlineFormSet, KeptFields, permission_key
 from relations.models import Country, Meeting, MeetingCountry, Sector
 
 from .factories import make_country, make_meeting, make_sector
@@ -149,6 +149,27 @@ class FormClassTests(AdminReuseData):
                 self.assertIsNone(form_class._meta.formfield_callback)
                 held = gc.get_referents(*vars(form_class).values(), *vars(form_class._meta).values())
                 self.assertFalse([item for item in held if isinstance(item, HttpRequest)])
+
+    def test_forms_of_a_kept_class_share_choice_lists_and_nothing_else(self):
+        first = self.change_page(self.editor).context["adminform"].form
+        second = self.change_page(self.editor).context["adminform"].form
+        self.assertIs(type(first), type(second))
+        self.assertIsInstance(type(first).base_fields, KeptFields)
+        status, other = first.fields["status"], second.fields["status"]
+        self.assertIsNot(status, other)
+        self.assertIs(status._choices, other._choices)  # shared, never changed in place
+        for name in ("widget", "error_messages", "validators"):
+            with self.subTest(part=name):
+                self.assertIsNot(getattr(status, name), getattr(other, name))
+        self.assertIsNot(status.widget.attrs, other.widget.attrs)
+        # A form that narrows a field's choices assigns new ones: the other forms keep theirs.
+        status.choices = [("held", "Held")]
+        self.assertEqual(len(type(first).base_fields["status"].choices), len(Meeting.Status.choices))
+        self.assertEqual(other.choices, type(first).base_fields["status"].choices)
+        # A related field's queryset is cloned, as Django does: evaluating one form's caches nothing for the next.
+        venue, other_venue = first.fields["venue_country"], second.fields["venue_country"]
+        self.assertIsNot(venue.queryset, other_venue.queryset)
+        self.assertIs(venue.widget.widget.choices.field, venue)
 
     def test_a_language_gets_its_own_classes(self):
         english = self.change_page(self.editor)
