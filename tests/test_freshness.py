@@ -19,7 +19,7 @@ from django.utils import timezone
 from relations.dashboard import Comparison
 from relations.freshness import bump_data_version, cached, data_version, entry_key
 from relations.ingest.intake import Outcome, intake_text
-from relations.models import Article, Country, Meeting
+from relations.models import Article, Country, Meeting, MeetingSector
 
 from .factories import make_country, make_meeting, make_sector
 from .test_admin import form_data
@@ -109,6 +109,33 @@ class FreshnessTests(DashboardTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(url, data)
         self.assertNotContains(self.client.get("/countries/"), 'href="/countries/PE/"')
+
+    def test_the_sector_page_is_cached_and_an_admin_edit_shows_at_once(self):
+        defence = make_sector(slug="defence", name_en="Defence", name_id="Pertahanan")
+        MeetingSector.objects.create(meeting=self.meeting, sector=defence)
+        url = reverse("relations:sector-detail", args=["defence"])
+        self.assertContains(self.client.get(url), "Talks in Lima")
+        with self.assertNumQueries(2):  # the session and the user
+            self.assertContains(self.client.get(url), "<title>Defence ·")
+        self.assertContains(self.client.get(url, HTTP_ACCEPT_LANGUAGE="id"), "<title>Pertahanan ·")
+        url_admin = reverse("admin:relations_meeting_change", args=[self.meeting.pk])
+        data = form_data(self.client.get(url_admin))
+        data["title"] = "Talks in Cusco"
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url_admin, data)
+        response = self.client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(response, "Talks in Cusco")
+        self.assertNotContains(response, "Talks in Lima")
+
+    def test_a_missing_sector_is_not_cached_as_missing(self):
+        url = reverse("relations:sector-detail", args=["energy"])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        with self.captureOnCommitCallbacks(execute=True):
+            make_sector(slug="energy", name_en="Energy")
+        self.assertContains(self.client.get(url), "<title>Energy ·")
+        too_long = reverse("relations:sector-detail", args=["e" * 61])
+        with self.assertNumQueries(2):  # the session and the user: refused before the cache or the sector table
+            self.assertEqual(self.client.get(too_long).status_code, 404)
 
     def test_a_renamed_country_shows_in_the_cached_partner_page_title(self):
         url = reverse("relations:country-detail", args=["PE"])
