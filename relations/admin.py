@@ -379,6 +379,7 @@ class TabularInline(ReusedFormsetClass, admin.TabularInline):
 
 
 class StackedInline(ReusedFormsetClass, admin.StackedInline):
+    template = "admin/relations/edit_inline/stacked.html"  # as TabularInline's
     formset = InlineFormSet
 
 

@@ -1,5 +1,5 @@
-"""Admin markup written in Python: Django's admin/edit_inline/tabular.html, admin/includes/fieldset.html and
-admin/filter.html.
+"""Admin markup written in Python: Django's admin/edit_inline/tabular.html and stacked.html,
+admin/includes/fieldset.html and admin/filter.html.
 
 A meeting's change form is mostly its inline tables; through the template each cell cost a dozen variable lookups
 and tag renders (a third of the page's time). The helpers that decide what a cell holds (InlineAdminFormSet and its
@@ -62,6 +62,22 @@ def write_header(formset_admin) -> str:
     return "<thead><tr>" + "\n".join(cells) + "</tr></thead>"
 
 
+def change_link(formset_admin, inline_form) -> str:
+    """The link to a row's own change (or view) page, when its inline shows one."""
+    model_admin = inline_form.model_admin
+    if not (model_admin.show_change_link and model_admin.has_registered_model):
+        return ""
+    opts = model_admin.opts
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(inline_form.original.pk)])
+    except NoReverseMatch:
+        return ""
+    can_change = formset_admin.has_change_permission
+    link_class = "inlinechangelink" if can_change else "inlineviewlink"
+    label = gettext("Change") if can_change else gettext("View")
+    return f' <a href="{conditional_escape(url)}" class="{link_class}">{text(label)}</a>'
+
+
 def original_cell(formset_admin, inline_form) -> str:
     parts = ['<td class="original">']
     original = inline_form.original
@@ -69,18 +85,7 @@ def original_cell(formset_admin, inline_form) -> str:
         parts.append("<p>")
         if original:
             parts.append(text(original))
-            model_admin = inline_form.model_admin
-            if model_admin.show_change_link and model_admin.has_registered_model:
-                opts = model_admin.opts
-                try:
-                    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(original.pk)])
-                except NoReverseMatch:
-                    url = None
-                if url is not None:
-                    can_change = formset_admin.has_change_permission
-                    link_class = "inlinechangelink" if can_change else "inlineviewlink"
-                    label = gettext("Change") if can_change else gettext("View")
-                    parts.append(f' <a href="{conditional_escape(url)}" class="{link_class}">{text(label)}</a>')
+            parts.append(change_link(formset_admin, inline_form))
         if inline_form.show_url:
             parts.append(f' <a href="{text(inline_form.absolute_url)}">{text(gettext("View on site"))}</a>')
         parts.append("</p>")
@@ -229,6 +234,56 @@ def tabular(formset_admin, is_last: bool) -> str:
         "</div>",
     ]
     return mark_safe("\n".join(parts))
+
+
+def stacked(formset_admin) -> str:
+    """The inline's forms one under the other, as admin/edit_inline/stacked.html writes them."""
+    formset = formset_admin.formset
+    opts = formset_admin.opts
+    prefix = text(formset.prefix)
+    collapsible = formset_admin.is_collapsible
+    name = opts.verbose_name if formset.max_num == 1 else opts.verbose_name_plural
+    parts = [
+        f'<div class="js-inline-admin-formset inline-group" id="{prefix}-group" data-inline-type="stacked"'
+        f' data-inline-formset="{text(formset_admin.inline_formset_data())}">',
+        f'<fieldset class="module {text(formset_admin.classes)}" aria-labelledby="{prefix}-heading">',
+        "<details><summary>" if collapsible else "",
+        f'<h2 id="{prefix}-heading" class="inline-heading">\n{safe_filter(capfirst, name)}\n</h2>',
+        "</summary>" if collapsible else "",
+        text(formset.management_form),
+        text(formset.non_form_errors()),
+    ]
+    forms = list(formset_admin)
+    can_delete = formset.can_delete and formset_admin.has_delete_permission
+    verbose_name = safe_filter(capfirst, opts.verbose_name)
+    for index, inline_form in enumerate(forms):
+        empty = index == len(forms) - 1 and formset_admin.has_add_permission
+        original = inline_form.original
+        classes = "inline-related"
+        classes += " has_original" if original or inline_form.show_url else ""
+        classes += " empty-form last-related" if empty else ""
+        label = text(original) + change_link(formset_admin, inline_form) if original else f"#{index + 1}"
+        view = ""
+        if inline_form.show_url:
+            view = f'<a href="{text(inline_form.absolute_url)}">{text(gettext("View on site"))}</a>'
+        delete = ""
+        if can_delete and original:
+            deletion = inline_form.deletion_field()
+            delete = f'<span class="delete">{text(deletion.field)} {text(deletion.label_tag())}</span>'
+        parts += [
+            f'<div class="{classes}" id="{prefix}-{"empty" if empty else index}">',
+            f'<h3><b>{verbose_name}:</b> <span class="inline_label">{label}</span>\n{view}\n{delete}\n</h3>',
+            text(inline_form.form.non_field_errors()),
+            *(
+                fieldset(part, heading_level=4, prefix=part.formset.prefix, id_prefix=index, id_suffix=counter)
+                for counter, part in enumerate(inline_form)
+            ),
+            text(inline_form.pk_field().field) if inline_form.needs_explicit_pk_field() else "",
+            text(inline_form.fk_field().field) if inline_form.fk_field() else "",
+            "</div>",
+        ]
+    parts += ["</details>" if collapsible else "", "</fieldset>", "</div>"]
+    return mark_safe("\n".join(part for part in parts if part))
 
 
 def field_attr(field, name: str):

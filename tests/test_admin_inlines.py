@@ -55,6 +55,7 @@ class SameInlinesTests(TestCase):
         ours = send(url, data) if data is not None else send(url)
         with (
             mock.patch.object(relations_admin.TabularInline, "template", "admin/edit_inline/tabular.html"),
+            mock.patch.object(relations_admin.StackedInline, "template", "admin/edit_inline/stacked.html"),
             mock.patch.object(tags, "fieldset", djangos_fieldset),
         ):
             djangos = send(url, data) if data is not None else send(url)
@@ -64,6 +65,8 @@ class SameInlinesTests(TestCase):
     def assert_same(self, method: str, url: str, data=None) -> str:
         ours, djangos = self.pages(method, url, data)
         self.assertIn('data-inline-type="tabular"', ours)
+        if 'id="meeting_form"' in ours:  # the meeting form's commitments are its stacked inline
+            self.assertIn('data-inline-type="stacked"', ours)
         self.assertIn('<fieldset class="module aligned', ours)
         self.assertEqual(same_markup(ours), same_markup(djangos))
         return ours

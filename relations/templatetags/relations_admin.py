@@ -1,10 +1,11 @@
 """`{% relations_result_list cl %}`: Django's `{% result_list cl %}` with the rows of relations/admin_rows.py;
-`{% relations_tabular_inline inline_admin_formset %}`: Django's tabular inline written by relations/admin_inlines.py.
+`{% relations_tabular_inline inline_admin_formset %}` and `{% relations_stacked_inline inline_admin_formset %}`:
+Django's tabular and stacked inlines written by relations/admin_inlines.py.
 """
 
 from django import template
 
-from ..admin_inlines import fieldset, list_filter, tabular
+from ..admin_inlines import fieldset, list_filter, stacked, tabular
 from ..admin_rows import result_list, results_table
 from ..admin_sidebar import nav_sidebar
 
@@ -23,6 +24,11 @@ def relations_tabular_inline(context, inline_admin_formset):
     # Included by change_form.html inside its loop over the inlines: the last one gets its own class.
     loop = context.get("forloop")
     return tabular(inline_admin_formset, is_last=bool(loop and loop["last"]))
+
+
+@register.simple_tag
+def relations_stacked_inline(inline_admin_formset):
+    return stacked(inline_admin_formset)
 
 
 @register.simple_tag(takes_context=True)
