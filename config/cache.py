@@ -14,10 +14,11 @@ class ReusedClientCacheClient(RedisCacheClient):
         self._clients: dict[int, object] = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        # By the pool Django picks (a read picks a replica at random): a client is bound to its pool.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
         return client
 
 

@@ -555,7 +555,9 @@ class MeetingSectorInline(RowAutocompleteInline, TabularInline):
     fields = ["sector", "evidence", "article"]
     autocomplete_fields = ["sector", "article"]
     row_related = ["sector", "article"]
-    ordering = ["sector"]  # as ParticipantInline's
+    # The model's order less its leading "meeting" (see ParticipantInline): "sector" sorts by the sector's name
+    # through the join select_related makes anyway.
+    ordering = ["sector"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     row_deferred = [f"article__{name}" for name in ARTICLE_BULK_FIELDS]
 
@@ -585,10 +587,6 @@ class SourceArticleInline(RowAutocompleteInline, TabularInline):
 
 
 class MeetingChangeList(ChangeList):
-    def get_queryset(self, request, exclude_parameters=None):
-        # The list shows no venue: the join MeetingAdmin.get_queryset adds for the change form is dropped here.
-        return super().get_queryset(request, exclude_parameters).select_related(None)
-
     def get_results(self, request):
         super().get_results(request)
         # The host and partner columns need a name per side: one query for the page's meetings, read as
@@ -636,6 +634,11 @@ class MeetingAdmin(ChosenObjectAutocomplete, HistoryAdmin):
         # The change form's venue autocomplete labels the meeting's country from the meeting itself.
         return super().get_queryset(request).select_related("venue_country")
 
+    def get_search_results(self, request, queryset, search_term):
+        # Lists and the meeting autocompletes of other admins show no venue: no join for it across the whole table.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.select_related(None), may_have_duplicates
+
     def get_changelist(self, request, **kwargs):
         return MeetingChangeList
 
@@ -662,7 +665,8 @@ class MeetingAdmin(ChosenObjectAutocomplete, HistoryAdmin):
         """(role, country name) of each side, in the sides' own order: as MeetingChangeList read them for its page."""
         listed = getattr(meeting, "listed_sides", None)
         if listed is None:
-            listed = [(side.role, side.country.name) for side in meeting.countries.select_related("country")]
+            sides = meeting.countries.select_related("country").order_by("-role", "country__name_en")
+            listed = [(side.role, side.country.name) for side in sides]
         return listed
 
 

@@ -91,7 +91,7 @@ class KeptFields(dict):
 
 def _copy_field(field: forms.Field, memo: dict) -> forms.Field:
     if type(field).__deepcopy__ is forms.ChoiceField.__deepcopy__:
-        return forms.Field.__deepcopy__(field, memo)  # the widget, messages and validators copied; choices shared
+        return forms.Field.__deepcopy__(field, memo)  # ChoiceField's own, less the choices' copy (see above)
     return copy.deepcopy(field, memo)
 
 

@@ -3,8 +3,9 @@
 A widget rendered through the template engine costs a template context, an include per option and per attribute
 list, and a lookup per variable: the meeting form's 250 small templates (hidden ids, selects, empty error lists)
 were half of its render time, the sector checkboxes and country select half of the meetings list's. The templates
-written here are those of `django/forms/widgets` (and the empty error list); any other template, a template
-overridden by an app or a value these functions do not expect (`None` from them) goes to the configured renderer.
+written here are those of `django/forms/widgets` (and the empty error list) and the admin's date and time widgets;
+any other template, a template overridden by an app (or one these include) or a value these functions do not expect
+goes to the configured renderer.
 tests/test_rendering.py compares the two outputs byte for byte.
 """
 
@@ -135,6 +136,7 @@ def render_admin_date(context: dict) -> str:
 
 
 def render_admin_time(context: dict) -> str:
+    """admin/widgets/time.html, as render_admin_date."""
     return f'<p class="time">\n  {input_tag(context["widget"])}\n\n\n</p>'
 
 
@@ -197,6 +199,13 @@ WRITERS: dict[str, Callable[[dict], str]] = {
 }
 
 
+# Writers that also write the templates these include: usable only while those are Django's own too.
+INCLUDES = {
+    "admin/widgets/date.html": ["django/forms/widgets/date.html", "django/forms/widgets/input.html"],
+    "admin/widgets/time.html": ["django/forms/widgets/time.html", "django/forms/widgets/input.html"],
+}
+
+
 @functools.cache
 def writers_for(fallback: BaseRenderer) -> dict[str, Callable[[dict], str]]:
     """The writers whose template `fallback` finds in Django itself (its forms or its admin): one an app or the
@@ -210,7 +219,7 @@ def writers_for(fallback: BaseRenderer) -> dict[str, Callable[[dict], str]]:
             continue
         if any(origin.is_relative_to(folder) for folder in django_templates):
             usable[template_name] = writer
-    return usable
+    return {name: writer for name, writer in usable.items() if all(i in usable for i in INCLUDES.get(name, []))}
 
 
 class PythonWidgetRenderer(BaseRenderer):

@@ -637,9 +637,14 @@ class MeetingListColumnsTests(TestCase):
         make_country(code="CL", name_en="Chile", name_id="Cile")
         make_country(code="PE", name_en="Peru", name_id="Peru")
         make_country(code="JP", name_en="Japan", name_id="Jepang")
+        # Codes, English and Indonesian names in three different orders.
+        make_country(code="SE", name_en="Sweden", name_id="Swedia")
+        make_country(code="CH", name_en="Switzerland", name_id="Swiss")
+        make_country(code="DE", name_en="Germany", name_id="Jerman")
         make_meeting(title="Three sides", partners=("PE", "JP", "CL"))
         make_meeting(title="Call", host=None, partners=("JP",))
         make_meeting(title="In Lima", host="PE", partners=("ID",))
+        make_meeting(title="European tour", partners=("CH", "JP", "SE", "DE"))
 
     def cells(self, language: str) -> dict[str, tuple[str, str]]:
         """Title: (host, partners), as the page shows them."""
@@ -659,17 +664,41 @@ class MeetingListColumnsTests(TestCase):
                 "Three sides": ("Indonesia", "Chile, Japan, Peru"),
                 "Call": ("-", "Japan"),
                 "In Lima": ("Peru", "Indonesia"),
+                "European tour": ("Indonesia", "Germany, Japan, Sweden, Switzerland"),
             },
         )
+
+    def test_partners_follow_their_english_names_in_both_languages(self):
+        # The sides' own order (the model's: by English name), whatever the language shows.
+        self.assertEqual(self.cells("en")["European tour"], ("Indonesia", "Germany, Japan, Sweden, Switzerland"))
+        self.assertEqual(self.cells("id")["European tour"], ("Indonesia", "Jerman, Jepang, Swedia, Swiss"))
 
     def test_in_indonesian_the_names_are_indonesian(self):
         self.assertEqual(self.cells("id")["Three sides"], ("Indonesia", "Cile, Jepang, Peru"))
 
     def test_the_columns_read_the_sides_of_a_meeting_outside_the_list_too(self):
-        meeting = Meeting.objects.get(title="Three sides")
         columns = MeetingAdmin(Meeting, admin.site)
-        with translation.override("en"):
-            self.assertEqual((columns.host(meeting), columns.partners(meeting)), ("Indonesia", "Chile, Japan, Peru"))
+        for title, partners in [("Three sides", "Chile, Japan, Peru"), ("European tour", "Germany, Japan, Sweden")]:
+            meeting = Meeting.objects.get(title=title)
+            with self.subTest(title=title), translation.override("en"):
+                self.assertEqual(columns.host(meeting), "Indonesia")
+                self.assertTrue(columns.partners(meeting).startswith(partners))
+
+    def test_neither_the_list_nor_the_meeting_autocomplete_joins_the_venue(self):
+        self.client.force_login(User.objects.create_superuser("boss", password="not-used"))
+        urls = [
+            admin_url(Meeting, "changelist"),
+            admin_url(Meeting, "changelist") + "?q=tour",
+            reverse("admin:autocomplete") + "?app_label=relations&model_name=participant&field_name=meeting&term=tour",
+        ]
+        for url in urls:
+            with self.subTest(url=url), CaptureQueriesContext(connection) as queries:
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("tour", response.content.decode().lower())
+            listing = [q["sql"] for q in queries if 'FROM "relations_meeting"' in q["sql"] and "LIMIT" in q["sql"]]
+            self.assertTrue(listing)
+            self.assertFalse([sql for sql in listing if "venue_country_id" in sql.split("FROM", 1)[1]])
 
 
 class MeetingListFilterTests(TestCase):
@@ -789,6 +818,20 @@ class MeetingChangeFormCostTests(TestCase):
     def setUp(self):
         self.client.force_login(self.editor)
         self.client.get(admin_url(Meeting, "change", self.few.pk))  # warms the content type cache
+
+    def test_the_venue_shows_its_country_and_a_refused_form_shows_the_one_chosen(self):
+        url = admin_url(Meeting, "change", self.few.pk)
+        venue = re.compile(r'<select name="venue_country".*?</select>', re.S)
+        shown = venue.search(self.client.get(url).content.decode()).group(0)
+        self.assertRegex(shown, r'<option value="SG" selected>SG</option>')
+        make_country(code="NZ", name_en="New Zealand")
+        data = form_data(self.client.get(url))
+        data.update(venue_country="NZ", title="")  # a title is required: the form comes back
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200)
+        shown = venue.search(response.content.decode()).group(0)
+        self.assertRegex(shown, r'<option value="NZ" selected>New Zealand</option>')
+        self.assertNotIn("SG", shown)
 
     def test_rows_keep_the_models_order_within_the_meeting(self):
         meeting = make_meeting(title="Ordered rows")

@@ -32,12 +32,16 @@ def test_values_round_trip_through_the_reused_client(redis_url):
     assert cache.get(key) is None
 
 
-def test_a_second_server_reads_from_its_own_client(redis_url):
-    cache = backend(f"{redis_url},{redis_url}")
+def test_with_replicas_each_client_stays_bound_to_its_own_pool(redis_url):
+    cache = backend(f"{redis_url},{redis_url},{redis_url}")  # a writer and two replicas, read at random
     writer = cache._cache.get_client(write=True)
-    reader = cache._cache.get_client()
-    assert reader is not writer
-    assert cache._cache.get_client() is reader
+    readers = {cache._cache.get_client() for _ in range(50)}
+    assert writer not in readers
+    assert len(readers) == 2
+    pools = {id(pool): pool for pool in cache._cache._pools.values()}
+    assert {id(reader.connection_pool) for reader in readers} | {id(writer.connection_pool)} == set(pools)
+    for reader in readers:
+        assert cache._cache._clients[id(reader.connection_pool)] is reader
 
 
 def test_an_unreachable_server_still_raises_redis_errors():

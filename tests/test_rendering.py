@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from pathlib import Path
 from unittest import mock
 
 from django import forms
@@ -89,6 +90,35 @@ class WidgetMarkupTests(SimpleTestCase):
                 fast = pieces(data, PythonWidgetRenderer())
                 self.assertEqual(fast, pieces(data, get_default_renderer()))
         self.assertIn("at most 3 characters", pieces({"name": "too long"}, PythonWidgetRenderer())[3])
+
+    def test_admin_date_and_time_widgets_are_written_here_not_by_the_template(self):
+        fast = PythonWidgetRenderer()
+        for widget in (AdminDateWidget(), AdminTimeWidget()):
+            with self.subTest(widget=type(widget).__name__):
+                with mock.patch.object(fast.fallback, "render", side_effect=AssertionError("template used")):
+                    written = widget.render("d", dt.date(2024, 10, 4), renderer=fast)
+                self.assertEqual(written, widget.render("d", dt.date(2024, 10, 4), renderer=get_default_renderer()))
+
+    def test_a_writer_whose_included_template_is_overridden_is_left_to_the_template(self):
+        fallback = get_default_renderer()
+        django_input = fallback.get_template("django/forms/widgets/input.html").origin.name
+
+        is_relative_to = Path.is_relative_to
+
+        def origin_of(path, folder):
+            # As if an app overrode input.html: it is no longer found among Django's templates.
+            return str(path) != django_input and is_relative_to(path, folder)
+
+        writers_for.cache_clear()
+        try:
+            with mock.patch("relations.rendering.Path.is_relative_to", origin_of):
+                usable = writers_for(fallback)
+        finally:
+            writers_for.cache_clear()
+        self.assertNotIn("django/forms/widgets/input.html", usable)
+        self.assertNotIn("admin/widgets/date.html", usable)
+        self.assertNotIn("admin/widgets/time.html", usable)
+        self.assertIn("django/forms/widgets/select.html", usable)
 
     def test_a_template_overridden_by_an_app_is_left_to_the_template(self):
         fallback = get_default_renderer()

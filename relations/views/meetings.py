@@ -64,12 +64,12 @@ CHART_COUNTRIES = 7
 # --- Fetching ------------------------------------------------------------------------------------------------------
 
 
+TABLE_COLUMNS = ["id", "held_on", "date_precision", "title", "kind", "place", "status"]
+
+
 def meetings_for_list(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """The meeting's own columns a row of a meetings table shows (its sides and sectors come with table_rows)."""
     return queryset.only(*TABLE_COLUMNS)
-
-
-TABLE_COLUMNS = ["id", "held_on", "date_precision", "title", "kind", "place", "status"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,16 +434,17 @@ def year_country_figure(table: dict) -> dict | None:
     return figure_data(charts.stacked_bars(stack, y_title=_("Meetings"), monthly=False))
 
 
+SLUG_LENGTH = Sector._meta.get_field("slug").max_length
+
+
 @login_required
 def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if len(slug) > SLUG_LENGTH:
-        raise Http404  # no sector has such a slug; and no such key reaches the cache
-    # An unknown slug raises Http404 inside and caches nothing.
+        raise Http404  # no sector has such a slug: refused before the cache
+    # An unknown slug raises Http404 inside and caches nothing. No day in the key, unlike the partner page's: nothing
+    # on this page is counted "to date".
     page = freshness.cached(("sector-page", slug), lambda: _sector_page(slug))
     return render(request, "relations/sector_detail.html", {**page, "body": mark_safe(page["body"])})
-
-
-SLUG_LENGTH = Sector._meta.get_field("slug").max_length
 
 
 def _sector_page(slug: str) -> dict:
