@@ -5,6 +5,11 @@ and each request makes tens of thousands of short-lived ones. Every full collect
 pages that was a pause of 60 to 120 ms every few dozen requests, the slowest twentieth of requests. Moving the
 long-lived objects into the permanent generation (`gc.freeze`) leaves the collector with the requests' own objects;
 under a forking server it also keeps their memory pages shared between workers.
+
+Collections are also made rarer: by default one starts every 700 new container objects, three or four times during
+an admin page, each walking the request's live forms and querysets. Every YOUNG_THRESHOLD objects lets most requests
+finish between two (the change form's p50 0.5 to 2 ms lower in alternating runs, its p95 as noisy as the machine);
+cyclic garbage waiting to be collected stays bounded by the same number of objects (a few MB).
 """
 
 from __future__ import annotations
@@ -16,12 +21,16 @@ from django.core.signals import request_finished
 # Templates, caches and URL lookups are loaded by the first requests of each page; after these the process has
 # settled. Each freeze first collects, so that no garbage is kept with the survivors.
 SETTLE_AFTER_REQUESTS = 25
+YOUNG_THRESHOLD = 10_000  # measured on the admin change form: 700 (Python's), 10,000 and 50,000
 
 
 def settle() -> None:
-    """Collect what is garbage now, then exempt every surviving object from later collections."""
+    """Collect what is garbage now, exempt every surviving object from later collections, and collect the young
+    generation every YOUNG_THRESHOLD new objects (the older generations' thresholds stay Python's)."""
     gc.collect()
     gc.freeze()
+    _young, *older = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, *older)
 
 
 def settle_after_first_requests(count: int = SETTLE_AFTER_REQUESTS) -> None:

@@ -50,3 +50,14 @@ def test_garbage_is_collected_before_the_survivors_are_frozen():
         assert alive() is kept and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_settling_makes_young_collections_rarer_and_leaves_older_thresholds_alone():
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        collector.settle()
+        assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, 10, 10)
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
