@@ -39,6 +39,11 @@ EXPORT_ROWS = 10_000
 DECLARE = re.compile(r"^\s*DECLARE\s+\S+\s+.*?\bCURSOR\b.*?\bFOR\s+", re.IGNORECASE | re.DOTALL)
 
 
+# The issue's bound on a page's p95: a ceiling, and the SQL floor twice over plus this much for the rest.
+P95_CEILING_MS = 200.0
+RENDER_ALLOWANCE_MS = 20.0
+
+
 @dataclass
 class Result:
     page: str
@@ -52,6 +57,15 @@ class Result:
     # Growth of the process's peak memory while this page was measured (Unix; 0 when an earlier page peaked higher).
     rss_growth_mb: float | None = None
     error: str | None = None
+
+    @property
+    def limit_ms(self) -> float | None:
+        """The issue's bound on p95: at most 200 ms, and at most twice the SQL floor plus 20 ms for the rest."""
+        return None if self.floor_ms is None else round(min(P95_CEILING_MS, 2 * self.floor_ms + RENDER_ALLOWANCE_MS), 1)
+
+    @property
+    def meets_target(self) -> bool | None:
+        return None if self.p95_ms is None or self.limit_ms is None else self.p95_ms <= self.limit_ms
 
 
 class PageError(Exception):
@@ -429,24 +443,33 @@ def machine_noise(rounds: int = 20) -> tuple[float, float, float]:
 
 
 def as_json(results: list[Result]) -> list[dict]:
-    return [asdict(r) for r in results]
+    return [{**asdict(r), "limit_ms": r.limit_ms, "meets_target": r.meets_target} for r in results]
 
 
 def table(results: list[Result]) -> str:
     def cell(value) -> str:
         return "—" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
+    def verdict(r: Result) -> str:
+        return "—" if r.meets_target is None else "yes" if r.meets_target else "NO"
+
     lines = [
-        f"| {'page':<26} | {'p50 ms':>8} | {'p95 ms':>8} | {'queries':>7} | {'floor ms':>8} | {'KB':>7} | {'n':>3} "
-        f"| {'RSS+ MB':>7} |",
-        f"|{'-' * 28}|{'-' * 9}:|{'-' * 9}:|{'-' * 8}:|{'-' * 9}:|{'-' * 8}:|{'-' * 4}:|{'-' * 8}:|",
+        f"| {'page':<26} | {'p50 ms':>8} | {'p95 ms':>8} | {'queries':>7} | {'floor ms':>8} | {'limit ms':>8} "
+        f"| {'meets':>5} | {'KB':>7} | {'n':>3} | {'RSS+ MB':>7} |",
+        f"|{'-' * 28}|{'-' * 9}:|{'-' * 9}:|{'-' * 8}:|{'-' * 9}:|{'-' * 9}:|{'-' * 6}:|{'-' * 8}:|{'-' * 4}:"
+        f"|{'-' * 8}:|",
     ]
     for r in results:
         kb = None if r.bytes is None else r.bytes / 1024
         lines.append(
             f"| {r.page:<26} | {cell(r.p50_ms):>8} | {cell(r.p95_ms):>8} | {cell(r.queries):>7} "
-            f"| {cell(r.floor_ms):>8} | {cell(kb):>7} | {cell(r.requests):>3} | {cell(r.rss_growth_mb):>7} |"
+            f"| {cell(r.floor_ms):>8} | {cell(r.limit_ms):>8} | {verdict(r):>5} | {cell(kb):>7} "
+            f"| {cell(r.requests):>3} | {cell(r.rss_growth_mb):>7} |"
         )
+    lines.append(
+        f"limit: the issue's bound on p95, min({P95_CEILING_MS:g}, 2 x floor + {RENDER_ALLOWANCE_MS:g}) ms; "
+        "query counts are compared across scales in docs/performance.md."
+    )
     errors = [f"{r.page}: {r.error}" for r in results if r.error]
     if errors:
         lines += ["", "Errors:", *errors]

@@ -116,6 +116,20 @@ class StatementTests(SimpleTestCase):
             ],
         )
 
+    def test_each_row_says_whether_it_meets_the_issues_bound(self):
+        fast = benchmark.Result(page="fast", p50_ms=10.0, p95_ms=12.0, queries=2, floor_ms=0.5)
+        slow = benchmark.Result(page="slow", p50_ms=25.0, p95_ms=30.0, queries=8, floor_ms=3.2)
+        sql_bound = benchmark.Result(page="sql", p50_ms=150.0, p95_ms=205.0, queries=3, floor_ms=120.0)
+        broken = benchmark.Result(page="broken", error="HTTP 500")
+        self.assertEqual([r.limit_ms for r in (fast, slow, sql_bound, broken)], [21.0, 26.4, 200.0, None])
+        self.assertEqual([r.meets_target for r in (fast, slow, sql_bound, broken)], [True, False, False, None])
+        rows = benchmark.as_json([fast, slow])
+        self.assertEqual([(row["limit_ms"], row["meets_target"]) for row in rows], [(21.0, True), (26.4, False)])
+        output = benchmark.table([fast, slow, broken])
+        self.assertRegex(output, r"\| fast +\| +10\.0 \| +12\.0 \| +2 \| +0\.5 \| +21\.0 \| +yes \|")
+        self.assertRegex(output, r"\| slow .*\| +26\.4 \| +NO \|")
+        self.assertRegex(output, r"\| broken .*\| +— \| +— \|")
+
     def test_percentile_is_nearest_rank(self):
         samples = [float(n) for n in range(1, 21)]
         self.assertEqual(benchmark.percentile(samples, 0.95), 19.0)
