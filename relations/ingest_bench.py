@@ -22,6 +22,7 @@ import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,9 +31,9 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from relations.ingest.intake import Outcome, detect_language, intake_file, parse_day, split_header
-from relations.ingest.queue import send_extraction
-from relations.loadtest import cpu_seconds
+from relations.ingest.bulk import TakeIn, take_in_all
+from relations.ingest.intake import Outcome, detect_language, parse_day, split_header
+from relations.loadtest import children_cpu_seconds, cpu_seconds, database_server_cpu_seconds
 from relations.models import Article
 
 # The issue's targets on this 2-core machine.
@@ -295,11 +296,13 @@ class IngestRun:
     statuses: Counter = field(default_factory=Counter)  # the articles' final statuses
     timed_out: bool = False
     article_ids: list[int] = field(default_factory=list)
-    submit_cpu_s: float = 0.0  # this process, intake and sending
+    intake_jobs: int = 1
+    submit_cpu_s: float = 0.0  # the intake processes, intake and sending
     workers_cpu_s: float | None = None  # the worker processes, from the first submission to the end
-    # This process's PostgreSQL backend, when PostgreSQL runs on this machine. (Not the workers': Celery's Django
-    # fixup closes their connection around every task, so each task runs on a new backend.)
-    submit_database_cpu_s: float | None = None
+    # The whole PostgreSQL server, from the first submission to the end, when it runs on this machine: intake's
+    # connections and the workers' (Celery's Django fixup closes theirs around every task, so no one backend is a
+    # worker's).
+    database_cpu_s: float | None = None
 
     def cpu_ms_per_article(self, seconds: float | None) -> float | None:
         return None if seconds is None or not self.article_ids else seconds * 1000 / len(self.article_ids)
@@ -337,41 +340,42 @@ def ingest_through_celery(
     run: str,
     timeout: float,
     backlog: bool = False,
+    intake_jobs: int = 1,
     say: Callable[[str], None] = print,
 ) -> IngestRun:
-    """Start the workers, submit every article as `manage.py ingest` does (intake_file storing it queued, then
-    send_extraction), wait until each is proposed or failed, stop the workers. Wall time: from the first submission
-    until the poll (every 0.25 s) that finds none left waiting. With `backlog`, the workers stop consuming while every
-    article is submitted, and the wall time runs from when they resume: the workers' throughput alone, intake left
-    out."""
+    """Start the workers, submit every article as `manage.py ingest --jobs <intake_jobs>` does (from files, each
+    stored queued and its task sent, in that many processes), wait until each is proposed or failed, stop the
+    workers. Wall time: from the first submission until the poll (every 0.25 s) that finds none left waiting. With
+    `backlog`, the workers stop consuming while every article is submitted, and the wall time runs from when they
+    resume: the workers' throughput alone, intake left out."""
     from config.celery import app
 
     check_broker()
-    result = IngestRun(articles=len(articles), workers=workers, concurrency=concurrency, backlog=backlog)
-    with Workers(workers=workers, concurrency=concurrency, run=run) as pool:
+    result = IngestRun(
+        articles=len(articles), workers=workers, concurrency=concurrency, backlog=backlog, intake_jobs=intake_jobs
+    )
+    with ExitStack() as stack:
+        pool = stack.enter_context(Workers(workers=workers, concurrency=concurrency, run=run))
         say(f"{len(pool.names)} worker(s) ready ({', '.join(pool.names)}; concurrency {concurrency} each)")
         queue = app.conf.task_default_queue
         if backlog:
             app.control.cancel_consumer(queue, destination=pool.names, reply=True)
-        workers_cpu, submit_cpu = pool.cpu_seconds(), time.process_time()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            backend = cursor.fetchone()[0]
-        backend_cpu = cpu_seconds(backend, children=False)
-        started = time.perf_counter()
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-ingest-")))
+        files = []
         for article in articles:
-            intake = intake_file(article.data, filename=article.filename, queued=True)
-            result.outcomes[intake.outcome] += 1
-            if intake.outcome != Outcome.CREATED:
-                continue
-            result.article_ids.append(intake.article.pk)
-            sent = send_extraction(intake.article.pk, already_queued=True)
-            result.outcomes["queued" if sent else "pending"] += 1
+            path = folder / article.filename
+            path.write_bytes(article.data)
+            files.append(path)
+        workers_cpu, database_cpu = pool.cpu_seconds(), database_server_cpu_seconds()
+        submit_cpu = time.process_time() + children_cpu_seconds()
+        started = time.perf_counter()
+        for taken in take_in_all(files, TakeIn(), intake_jobs):
+            result.outcomes.update(taken.counts)
+            if Outcome.CREATED in taken.counts:
+                result.article_ids.append(taken.article_id)
         result.submit_s = time.perf_counter() - started
-        result.submit_cpu_s = time.process_time() - submit_cpu
-        backend_cpu_after = cpu_seconds(backend, children=False)
-        if None not in (backend_cpu, backend_cpu_after):
-            result.submit_database_cpu_s = backend_cpu_after - backend_cpu
+        # The intake processes have ended: their CPU is the children's that this process has waited for.
+        result.submit_cpu_s = time.process_time() + children_cpu_seconds() - submit_cpu
         say(f"submitted {len(articles):,} in {result.submit_s:.1f} s; waiting for the workers")
         if backlog:
             started = time.perf_counter()
@@ -388,9 +392,11 @@ def ingest_through_celery(
         result.timed_out = bool(left)
         if not left:
             result.wall_s = time.perf_counter() - started
-        workers_cpu_after = pool.cpu_seconds()
+        workers_cpu_after, database_cpu_after = pool.cpu_seconds(), database_server_cpu_seconds()
         if None not in (workers_cpu, workers_cpu_after):
             result.workers_cpu_s = workers_cpu_after - workers_cpu
+        if None not in (database_cpu, database_cpu_after):
+            result.database_cpu_s = database_cpu_after - database_cpu
     statuses = Article.objects.filter(pk__in=ids).values_list("status").annotate(n=Count("pk")).order_by()
     result.statuses = Counter(dict(statuses))
     return result

@@ -242,6 +242,27 @@ def cpu_seconds(pid: int, *, children: bool = True) -> float | None:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def database_server_cpu_seconds() -> float | None:
+    """CPU time so far of the whole PostgreSQL server, when it runs on this machine: the postmaster's own, that of
+    its live processes, and that of the ones it has waited for (backends of connections since closed). None off
+    Linux, on another machine or on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    try:
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+        waited_for = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
+    except (OSError, ValueError, IndexError):
+        return None
+    live = cpu_seconds(postmaster)
+    return None if live is None else live + waited_for
+
+
 def backends_cpu_seconds(application_name: str) -> dict[int, float]:
     """CPU time of each PostgreSQL backend serving `application_name`, when the server runs on this machine."""
     from django.db import connection

@@ -175,6 +175,8 @@ class RealWorkersTests(TransactionTestCase):
                 "bench_ingest",
                 "--articles",
                 "6",
+                "--intake-jobs",
+                "2",
                 "--skip-extraction",
                 "--timeout",
                 "120",
@@ -188,6 +190,7 @@ class RealWorkersTests(TransactionTestCase):
             {k: figures[k] for k in ("articles", "processed", "failures", "timed_out", "statuses")},
             {"articles": 6, "processed": 6, "failures": 0, "timed_out": False, "statuses": {"proposed": 6}},
         )
+        self.assertEqual((figures["intake_jobs"], figures["outcomes"]), (2, {"created": 6, "queued": 6}))
         self.assertEqual(Article.objects.filter(status=Article.Status.PROPOSED).count(), 6)
 
     def test_cleanup_deletes_what_the_run_created(self):

@@ -6,8 +6,10 @@ import time
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, connections
 from django.test import SimpleTestCase, override_settings
 
 from relations import loadtest
@@ -206,3 +208,19 @@ class CpuAccountingTests(SimpleTestCase):
             lines = loadtest.table(run).splitlines()
         self.assertIn(f"| {'database CPU ms/req':<20} | {'10.0':>38} | {'':>8} |", lines)
         self.assertIn(f"| {'CPU-bound, 2 cores':<20} | {'100 requests/s':>38} | {'':>8} |", lines)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL server's CPU")
+@pytest.mark.django_db(transaction=True)
+def test_the_database_servers_cpu_counts_closed_connections_too():
+    """A connection's backend ends with it: its CPU must still be in the server's total (the postmaster's
+    children that it has waited for), or intake's processes and the workers' per-task connections would vanish."""
+    before = loadtest.database_server_cpu_seconds()
+    if before is None:
+        pytest.skip("PostgreSQL does not run on this machine (or this is not Linux)")
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM generate_series(1, 3000000)")
+    other.close()
+    time.sleep(0.2)  # the postmaster waits for the ended backend
+    assert loadtest.database_server_cpu_seconds() - before >= 0.1

@@ -1,13 +1,17 @@
 import io
+import os
 import tempfile
 from pathlib import Path
 from unittest import mock
 
 import kombu.exceptions
+import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import TestCase
 
-from relations.models import Article
+from relations.ingest.bulk import intake_file
+from relations.models import Article, content_hash, normalize_text
 from tests.ingest_samples import ENGLISH, INDONESIAN, chile_meeting, proposal
 
 SEND = "relations.tasks.extract_article_task.apply_async"
@@ -103,3 +107,47 @@ class RequeuePendingCommandTests(TestCase):
             ),
         ):
             call_command("requeue_pending", stdout=io.StringIO())
+
+
+class JobsTests(TestCase):
+    def test_jobs_below_one_is_refused(self):
+        with self.assertRaisesMessage(CommandError, "--jobs must be at least 1."):
+            call_command("ingest", __file__, "--jobs", "0", stdout=io.StringIO())
+
+    @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite's refusal")
+    def test_several_jobs_need_postgresql(self):
+        with self.assertRaisesMessage(CommandError, "--jobs 2 needs PostgreSQL (sqlite lets one process write"):
+            call_command("ingest", __file__, "--jobs", "2", stdout=io.StringIO())
+        self.assertFalse(Article.objects.exists())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="several intake processes need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_jobs_take_files_in_other_processes_and_report_them_in_order(tmp_path):
+    texts = {
+        "a.txt": ENGLISH,
+        "b.txt": INDONESIAN,
+        "c.txt": ENGLISH.replace("Jakarta, Tuesday (14/5).", "JAKARTA (Tuesday 14/5) -"),
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text)
+    pids = tmp_path / "pids"
+    original_intake = intake_file
+
+    def recording_intake(*args, **kwargs):
+        with pids.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return original_intake(*args, **kwargs)
+
+    out = io.StringIO()
+    with mock.patch(SEND), mock.patch("relations.ingest.bulk.intake_file", recording_intake):
+        call_command("ingest", str(tmp_path), "--jobs", "2", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == [
+        f"[{n}/3] {tmp_path}/{name}" for n, name in enumerate(texts, 1)
+    ]
+    assert lines[3].startswith("Done: 3 file(s): 2 new, 0 already imported, 1 near-duplicates, 0 refused, 2 queued")
+    assert str(os.getpid()) not in pids.read_text().split()
+    english = Article.objects.get(content_hash=content_hash(normalize_text(ENGLISH)))
+    assert Article.objects.get(duplicate_of__isnull=False).duplicate_of == english
+    assert set(Article.objects.filter(duplicate_of__isnull=True).values_list("status", flat=True)) == {"queued"}

@@ -1,10 +1,13 @@
 import datetime as dt
 import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 from unittest import mock
 
-from django.db import connection
+import pytest
+from django.db import connection, connections
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -340,3 +343,39 @@ class SigningExistingArticlesTests(TestCase):
         pages = [q["sql"] for q in queries if '"relations_article"."created_at" >=' in q["sql"]]
         self.assertEqual(len(pages), 3)
         self.assertNotIn("OFFSET", pages[-1])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="intake's lock is PostgreSQL's; SQLite has one writer")
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_taken_in_at_once_are_one_article_and_its_near_duplicate():
+    """The second intake waits for the first to commit, then finds its row: without the lock each found no original
+    in the other's uncommitted row (the first holds its check open here for half a second)."""
+    original_check = find_near_duplicate
+    first_checked = threading.Event()
+
+    def slow_check(*args, **kwargs):
+        found = original_check(*args, **kwargs)
+        if not first_checked.is_set():
+            first_checked.set()
+            time.sleep(0.5)
+        return found
+
+    copy = ENGLISH.replace("Jakarta, Tuesday (14/5).", "JAKARTA (Tuesday 14/5) -")
+    outcomes = {}
+
+    def take_in(name, text):
+        try:
+            outcomes[name] = intake_text(text).outcome
+        finally:
+            connections.close_all()
+
+    with mock.patch("relations.ingest.intake.find_near_duplicate", slow_check):
+        first = threading.Thread(target=take_in, args=("first", ENGLISH))
+        first.start()
+        assert first_checked.wait(10)
+        second = threading.Thread(target=take_in, args=("second", copy))
+        second.start()
+        first.join(10)
+        second.join(10)
+    assert outcomes == {"first": Outcome.CREATED, "second": Outcome.NEAR_DUPLICATE}
+    assert Article.objects.filter(duplicate_of__isnull=True).count() == 1

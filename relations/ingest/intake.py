@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from babel import Locale
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Func, IntegerField, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,9 @@ NEAR_DUPLICATE_SCAN = 8_000  # at most so many of the window's latest articles a
 # 0.4 or more unless their changes are scattered through every sentence; different articles of this project's
 # corpus, 0.03 (one pair in a thousand above 0.13). See similarity.py and tests/test_ingest_similarity.py.
 NEAR_DUPLICATE_SIGNATURE_SIMILARITY = 0.15
+# The key of PostgreSQL's advisory lock that near-duplicate checks and inserts take in turn (any 64-bit number the
+# project uses for nothing else: the bytes of "intake").
+INTAKE_LOCK = int.from_bytes(b"intake", "big")
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
 HEADER_LINE = re.compile(r"^(SOURCE|URL|PUBLISHED|TITLE|OUTLET):\s*(.*)$", re.IGNORECASE)
@@ -159,21 +162,26 @@ def store(text: str, *, queued: bool = False, **fields) -> Intake:
     if existing:
         return Intake(Article.objects.get(pk=existing[0]), Outcome.EXISTING)
     signature = similarity.text_signature(text)
-    original = find_near_duplicate(
-        text, title=fields["title"], published_on=fields["published_on"], signature=signature
-    )
-    if original:
-        fields.update(
-            duplicate_of=original,
-            status_message=_("A near-duplicate of article #%(pk)s; it is reviewed there.") % {"pk": original.pk},
-        )
-        if original.status == Article.Status.APPROVED:
-            fields["status"] = Article.Status.APPROVED
-    elif queued:
-        # Stored as `send_extraction` would mark it: one write and one commit an article instead of two of each.
-        fields.update(status=Article.Status.QUEUED, status_message=queued_message())
     try:
         with transaction.atomic():
+            # Two copies of one press release taken in at once (two editors, or `ingest --jobs`) would each find no
+            # original in the other's uncommitted row, and both be extracted: the check and the insert run one
+            # intake at a time, until the commit. Everything before (decoding, language, signature) runs in parallel.
+            hold_intake_lock()
+            original = find_near_duplicate(
+                text, title=fields["title"], published_on=fields["published_on"], signature=signature
+            )
+            if original:
+                fields.update(
+                    duplicate_of=original,
+                    status_message=_("A near-duplicate of article #%(pk)s; it is reviewed there.")
+                    % {"pk": original.pk},
+                )
+                if original.status == Article.Status.APPROVED:
+                    fields["status"] = Article.Status.APPROVED
+            elif queued:
+                # Stored as `send_extraction` would mark it: one write and one commit an article instead of two.
+                fields.update(status=Article.Status.QUEUED, status_message=queued_message())
             article = Article.objects.create(text=text, content_hash=digest, signature=signature, **fields)
             if original and original.status == Article.Status.APPROVED:
                 article.meetings.set(original.meetings.all())
@@ -182,6 +190,15 @@ def store(text: str, *, queued: bool = False, **fields) -> Intake:
         # Someone stored the same text between our look-up and our insert.
         return Intake(Article.objects.get(content_hash=digest), Outcome.EXISTING)
     return Intake(article, Outcome.NEAR_DUPLICATE if original else Outcome.CREATED)
+
+
+def hold_intake_lock() -> None:
+    """Wait for, and hold until the transaction ends, PostgreSQL's advisory lock on intake. SQLite needs none: it
+    lets one writer at a time into the database, and a deployment on it is one process serving editors."""
+    connection = connections[router.db_for_write(Article)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INTAKE_LOCK])
 
 
 def find_near_duplicate(

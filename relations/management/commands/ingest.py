@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from relations.ingest.intake import HTML_SUFFIXES, TEXT_SUFFIXES, IntakeError, Outcome, intake_file
-from relations.ingest.propose import propose_meetings
-from relations.ingest.queue import requeue_pending, send_extraction
+from relations.ingest.bulk import JobsError, TakeIn, check_jobs, take_in_all
+from relations.ingest.intake import HTML_SUFFIXES, TEXT_SUFFIXES, Outcome
+from relations.ingest.queue import requeue_pending
 from relations.models import Article
 
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -26,49 +26,34 @@ class Command(BaseCommand):
         )
         parser.add_argument("--published", type=dt.date.fromisoformat, help="Publication date (YYYY-MM-DD).")
         parser.add_argument("--language", choices=["en", "id"], help="Skip language detection.")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Files taken in by so many processes at once (PostgreSQL only; default 1). Progress is printed in "
+            "the files' order either way.",
+        )
 
-    def handle(self, *args, paths, wait, published, language, **options):
+    def handle(self, *args, paths, wait, published, language, jobs, **options):
         files = list(article_files(paths))
         if not files:
             raise CommandError("No .txt or .html file found in the given paths.")
+        try:
+            check_jobs(jobs)
+        except JobsError as exc:
+            raise CommandError(str(exc)) from exc
         if not wait:
             sent, still_pending = requeue_pending()
             if sent or still_pending:
                 self.stdout.write(f"Earlier pending articles: {sent} queued, {still_pending} still pending.")
         counts = Counter()
-        for number, path in enumerate(files, 1):
-            prefix = f"[{number}/{len(files)}] {path}: "
-            try:
-                intake = intake_file(
-                    path.read_bytes(), filename=path.name, published_on=published, language=language, queued=not wait
-                )
-            except (IntakeError, OSError) as exc:
-                counts["refused"] += 1
-                self.stdout.write(prefix + self.style.ERROR(f"refused: {exc}"))
-                continue
-            article = intake.article
-            counts[intake.outcome] += 1
-            if intake.outcome == Outcome.EXISTING:
-                self.stdout.write(prefix + f"already imported as article #{article.pk} ({article.status}).")
-            elif intake.outcome == Outcome.NEAR_DUPLICATE:
-                self.stdout.write(
-                    prefix + f"near-duplicate of article #{article.duplicate_of_id}; linked as #{article.pk}."
-                )
-            elif wait:
-                outcome = propose_meetings(article.pk)
-                article.refresh_from_db()
-                counts[outcome] += 1
-                style = self.style.SUCCESS if outcome == "proposed" else self.style.WARNING
-                self.stdout.write(prefix + style(f"article #{article.pk} {outcome}: {article.status_message}"))
-            elif send_extraction(article.pk, already_queued=True):
-                counts["queued"] += 1
-                self.stdout.write(prefix + self.style.SUCCESS(f"article #{article.pk} stored and queued."))
-            else:
-                counts["pending"] += 1
-                article.refresh_from_db()
-                self.stdout.write(
-                    prefix + self.style.WARNING(f"article #{article.pk} stored, pending: {article.status_message}")
-                )
+        options = TakeIn(published=published, language=language, wait=wait)
+        styles = {"success": self.style.SUCCESS, "warning": self.style.WARNING, "error": self.style.ERROR}
+        taken_in = take_in_all(files, options, min(jobs, len(files)))
+        for number, (path, taken) in enumerate(zip(files, taken_in, strict=True), 1):
+            counts.update(taken.counts)
+            message = styles[taken.style](taken.message) if taken.style else taken.message
+            self.stdout.write(f"[{number}/{len(files)}] {path}: {message}")
         self.stdout.write(summary(len(files), counts, wait))
         if counts["refused"]:
             raise CommandError(f"{counts['refused']} file(s) could not be imported.")
