@@ -111,6 +111,8 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# After a write, a worker computes the dashboard's busiest pages before a reader asks (relations/warming.py).
+DASHBOARD_WARMING = env_bool("DASHBOARD_WARMING", default=True)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 # Celery's Django fixup closes the database connection around every task unless told to reuse it: a new

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
@@ -82,6 +83,11 @@ def bump_data_version() -> None:
     except Exception:
         _bump_owed = True
         logger.warning("The cache cannot be reached: the data version will be bumped once it can.", exc_info=True)
+        return
+    if settings.DASHBOARD_WARMING:
+        from relations.warming import schedule_warming
+
+        schedule_warming()
 
 
 def bump_on_commit(using: str | None = None) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from relations.ingest.propose import TRANSIENT_ERRORS, mark_failed, propose_meetings
 from relations.ingest.queue import requeue_pending
+from relations.warming import warm_pages
 
 # Longer than the broker's visibility timeout, after which an unacknowledged message is redelivered anyway.
 STALE_QUEUED = dt.timedelta(hours=2)
@@ -64,3 +65,9 @@ def requeue_pending_articles_task() -> int:
     """Beat: queue the articles kept pending while the broker was down, and resend those queued so long ago that
     their message was probably lost with a Redis restart (the task is idempotent, so a duplicate costs nothing)."""
     return requeue_pending(stale_after=STALE_QUEUED)[0]
+
+
+@shared_task(ignore_result=True)
+def warm_pages_task() -> list[str]:
+    """After a write (relations/warming.py): the dashboard's busiest pages computed before a reader asks for them."""
+    return warm_pages()

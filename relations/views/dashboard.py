@@ -19,6 +19,7 @@ from .. import charts, dashboard, freshness
 from ..models import Country, Meeting
 
 OVERVIEW_MONTHS = (12, 24, 36, 60)
+DEFAULT_MONTHS = 24
 DATE_FORMATS = {"month": "YEAR_MONTH_FORMAT", "year": "Y"}
 # A partner page stays light whatever the partner's history: the meetings list has the rest.
 TIMELINE_LIMIT = 300
@@ -53,9 +54,14 @@ def _choice(request: HttpRequest, name: str, allowed, default):
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    months = _choice(request, "months", OVERVIEW_MONTHS, 24)
-    page = freshness.cached(("overview-page", today, months), lambda: _overview_page(today, months))
+    months = _choice(request, "months", OVERVIEW_MONTHS, DEFAULT_MONTHS)
+    page = cached_overview_page(today, months)
     return render(request, "relations/overview.html", {**page, "months": months, "body": mark_safe(page["body"])})
+
+
+def cached_overview_page(today: dt.date, months: int) -> dict:
+    """The overview's page data under the current data version (relations/warming.py computes it ahead)."""
+    return freshness.cached(("overview-page", today, months), lambda: _overview_page(today, months))
 
 
 def _overview_page(today: dt.date, months: int) -> dict:
@@ -131,8 +137,13 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404  # not a code any country could have; and no such key reaches the cache
     today = timezone.localdate()
     # An unknown code raises Http404 inside and caches nothing; a known one is not even looked up when warm.
-    page = freshness.cached(("country-page", code, today), lambda: _country_page(code, today))
+    page = cached_country_page(code, today)
     return render(request, "relations/country_detail.html", {**page, "body": mark_safe(page["body"])})
+
+
+def cached_country_page(code: str, today: dt.date) -> dict:
+    """A partner page's data under the current data version (relations/warming.py computes the busiest ahead)."""
+    return freshness.cached(("country-page", code, today), lambda: _country_page(code, today))
 
 
 def _country_page(code: str, today: dt.date) -> dict:
