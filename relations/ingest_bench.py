@@ -22,7 +22,7 @@ import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -299,9 +299,9 @@ class IngestRun:
     intake_jobs: int = 1
     submit_cpu_s: float = 0.0  # the intake processes, intake and sending
     workers_cpu_s: float | None = None  # the worker processes, from the first submission to the end
-    # The whole PostgreSQL server, from the first submission to the end, when it runs on this machine: intake's
-    # connections and the workers' (Celery's Django fixup closes theirs around every task, so no one backend is a
-    # worker's).
+    # The whole PostgreSQL server (every database's work), from the first submission to the end, when it runs on
+    # this machine: intake's connections and the workers' (whose connections come and go: Celery's Django fixup
+    # closes a worker's after CELERY_DB_REUSE_MAX tasks).
     database_cpu_s: float | None = None
 
     def cpu_ms_per_article(self, seconds: float | None) -> float | None:
@@ -369,10 +369,11 @@ def ingest_through_celery(
         workers_cpu, database_cpu = pool.cpu_seconds(), database_server_cpu_seconds()
         submit_cpu = time.process_time() + children_cpu_seconds()
         started = time.perf_counter()
-        for taken in take_in_all(files, TakeIn(), intake_jobs):
-            result.outcomes.update(taken.counts)
-            if Outcome.CREATED in taken.counts:
-                result.article_ids.append(taken.article_id)
+        with closing(take_in_all(files, TakeIn(), intake_jobs)) as taken_in:
+            for taken in taken_in:
+                result.outcomes.update(taken.counts)
+                if Outcome.CREATED in taken.counts:
+                    result.article_ids.append(taken.article_id)
         result.submit_s = time.perf_counter() - started
         # The intake processes have ended: their CPU is the children's that this process has waited for.
         result.submit_cpu_s = time.process_time() + children_cpu_seconds() - submit_cpu

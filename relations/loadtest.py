@@ -243,9 +243,9 @@ def cpu_seconds(pid: int, *, children: bool = True) -> float | None:
 
 
 def database_server_cpu_seconds() -> float | None:
-    """CPU time so far of the whole PostgreSQL server, when it runs on this machine: the postmaster's own, that of
-    its live processes, and that of the ones it has waited for (backends of connections since closed). None off
-    Linux, on another machine or on SQLite."""
+    """CPU time so far of the whole PostgreSQL server (every database's work), when it runs on this machine: the
+    postmaster's own, that of its live processes, and that of the ones it has waited for (backends of connections
+    since closed). None off Linux, on SQLite, or when this connection's server is not a local process."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -254,13 +254,30 @@ def database_server_cpu_seconds() -> float | None:
         cursor.execute("SELECT pg_backend_pid()")
         (backend,) = cursor.fetchone()
     try:
-        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
-        waited_for = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
+        # The backend's pid is the server's: on another machine or in a container it may be anything here.
+        if not (_is_postgres(backend) and _is_postgres(postmaster := int(_stat(backend)[1]))):
+            return None
+        fields = _stat(postmaster)
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
     except (OSError, ValueError, IndexError):
         return None
-    live = cpu_seconds(postmaster)
-    return None if live is None else live + waited_for
+    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+    for child in children:
+        try:
+            child_fields = _stat(int(child))
+        except (OSError, ValueError, IndexError):
+            continue  # ended since the listing (autovacuum workers come and go)
+        ticks += int(child_fields[11]) + int(child_fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name: the state is [0], the parent [1], utime [11]."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _is_postgres(pid: int) -> bool:
+    return Path(f"/proc/{pid}/comm").read_text().strip() in {"postgres", "postmaster"}
 
 
 def backends_cpu_seconds(application_name: str) -> dict[int, float]:

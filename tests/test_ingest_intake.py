@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from relations.ingest import fetch
 from relations.ingest.intake import (
+    INTAKE_LOCK,
     NEAR_DUPLICATE_SIGNATURE_SIMILARITY,
     IntakeError,
     Outcome,
@@ -345,37 +346,66 @@ class SigningExistingArticlesTests(TestCase):
         self.assertNotIn("OFFSET", pages[-1])
 
 
+def advisory_lock_awaited() -> bool:
+    """Whether a session waits for an advisory lock (intake's, taken by another)."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return cursor.fetchone()[0] > 0
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="intake's lock is PostgreSQL's; SQLite has one writer")
 @pytest.mark.django_db(transaction=True)
 def test_two_copies_taken_in_at_once_are_one_article_and_its_near_duplicate():
-    """The second intake waits for the first to commit, then finds its row: without the lock each found no original
-    in the other's uncommitted row (the first holds its check open here for half a second)."""
+    """The second intake waits for the first to commit, then finds its row. The first holds its check open until the
+    second either waits for the lock or has finished: without the lock, each found no original in the other's
+    uncommitted row."""
     original_check = find_near_duplicate
-    first_checked = threading.Event()
+    first_checked, second_done = threading.Event(), threading.Event()
 
-    def slow_check(*args, **kwargs):
+    def held_check(*args, **kwargs):
         found = original_check(*args, **kwargs)
         if not first_checked.is_set():
             first_checked.set()
-            time.sleep(0.5)
+            deadline = time.monotonic() + 10
+            while not second_done.is_set() and not advisory_lock_awaited() and time.monotonic() < deadline:
+                time.sleep(0.01)
         return found
 
     copy = ENGLISH.replace("Jakarta, Tuesday (14/5).", "JAKARTA (Tuesday 14/5) -")
     outcomes = {}
 
-    def take_in(name, text):
+    def take_in(name, text, done=None):
         try:
             outcomes[name] = intake_text(text).outcome
         finally:
             connections.close_all()
+            if done:
+                done.set()
 
-    with mock.patch("relations.ingest.intake.find_near_duplicate", slow_check):
+    with mock.patch("relations.ingest.intake.find_near_duplicate", held_check):
         first = threading.Thread(target=take_in, args=("first", ENGLISH))
         first.start()
         assert first_checked.wait(10)
-        second = threading.Thread(target=take_in, args=("second", copy))
+        second = threading.Thread(target=take_in, args=("second", copy, second_done))
         second.start()
-        first.join(10)
-        second.join(10)
+        first.join(15)
+        second.join(15)
+    assert not first.is_alive() and not second.is_alive()
     assert outcomes == {"first": Outcome.CREATED, "second": Outcome.NEAR_DUPLICATE}
     assert Article.objects.filter(duplicate_of__isnull=True).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="intake's lock is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_an_intake_that_waits_too_long_for_its_turn_is_refused_with_a_message_and_stores_nothing():
+    holder = connections.create_connection("default")
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [INTAKE_LOCK])  # another intake, stuck in its turn
+        with mock.patch("relations.ingest.intake.INTAKE_LOCK_WAIT_S", 0.2), pytest.raises(IntakeError) as refused:
+            intake_text(ENGLISH)
+    finally:
+        holder.close()
+    assert str(refused.value) == "Other articles are being stored and this one waited too long for its turn; try again."
+    assert not Article.objects.exists()
+    assert intake_text(ENGLISH).outcome == Outcome.CREATED  # its turn comes once the other has finished

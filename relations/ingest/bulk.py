@@ -2,17 +2,24 @@
 processes at once on PostgreSQL.
 
 Intake is CPU for a file's decoding, language and signature, then a few milliseconds of the database for the
-near-duplicate check and the insert; with two Celery workers extracting beside it, one intake process was the bound
-of a bulk import. Processes, not threads: the work is Python's. Intake's advisory lock (relations/ingest/intake.py)
-keeps their near-duplicate checks and inserts one at a time, so that two copies of a text are still linked.
+near-duplicate check and the insert. Where cores are left over beside the Celery workers, several intake processes
+shorten an import (on two cores beside two workers the machine is already busy: no faster, docs/performance.md).
+Processes, not threads: the work is Python's. Intake's advisory lock (relations/ingest/intake.py) keeps their
+near-duplicate checks and inserts one at a time, so that two copies of a text are still linked.
+
+A file that fails in an unexpected way (the database or the broker gone) is reported as refused, with the error,
+and the others are still taken in; a process that dies stops the run with an error rather than a wait.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import multiprocessing
-from collections.abc import Iterable, Iterator
+import signal
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +29,9 @@ from relations.ingest.intake import IntakeError, Outcome, intake_file
 from relations.ingest.propose import propose_meetings
 from relations.ingest.queue import send_extraction
 
-# Files handed to a process at a time: fewer round trips between processes, and still an even share at the end.
+logger = logging.getLogger(__name__)
+
+# Files handed to a process at a time, at most: fewer round trips between processes, and still an even share.
 CHUNK = 4
 
 
@@ -49,27 +58,40 @@ class Taken:
     article_id: int | None = None
 
 
-def check_jobs(jobs: int) -> None:
+def check_jobs(jobs: int, option: str = "--jobs") -> None:
     if jobs < 1:
-        raise JobsError("--jobs must be at least 1.")
+        raise JobsError(f"{option} must be at least 1.")
     if jobs > 1 and connection.vendor != "postgresql":
         raise JobsError(
-            f"--jobs {jobs} needs PostgreSQL ({connection.vendor} lets one process write at a time); "
+            f"{option} {jobs} needs PostgreSQL ({connection.display_name} lets one process write at a time); "
             "leave it out to take the files in one by one."
         )
 
 
-def take_in_all(files: Iterable[Path], options: TakeIn, jobs: int = 1) -> Iterator[Taken]:
-    """Each file's outcome, in the files' order, taken in here or by `jobs` processes."""
+def take_in_all(files: Sequence[Path], options: TakeIn, jobs: int = 1) -> Iterator[Taken]:
+    """Each file's outcome, in the files' order, taken in here or by `jobs` processes. Close the iterator (or read
+    it to the end) to stop the processes."""
     check_jobs(jobs)
     if jobs == 1:
-        yield from (take_in(path, options) for path in files)
-        return
+        return (take_in(path, options) for path in files)
+    return _in_processes(files, options, jobs)
+
+
+def _in_processes(files: Sequence[Path], options: TakeIn, jobs: int) -> Iterator[Taken]:
     # A forked process must not share this one's database connections: closed here, each process opens its own.
     # (Celery drops its broker connections in a child by itself.)
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(functools.partial(take_in, options=options), files, chunksize=CHUNK)
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts)
+    try:
+        chunk = max(1, min(CHUNK, len(files) // (jobs * 4)))
+        yield from pool.map(functools.partial(take_in, options=options), files, chunksize=chunk)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C stops the command, which stops the processes: one traceback, not one per process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def take_in(path: Path, options: TakeIn) -> Taken:
@@ -83,6 +105,9 @@ def take_in(path: Path, options: TakeIn) -> Taken:
         )
     except (IntakeError, OSError) as exc:
         return Taken(("refused",), f"refused: {exc}", "error")
+    except Exception as exc:  # one file's failure, reported with it: the others go on
+        logger.exception("Taking in %s failed", path)
+        return Taken(("refused",), f"refused: could not be stored ({type(exc).__name__}: {exc})", "error")
     article = intake.article
     if intake.outcome == Outcome.EXISTING:
         return Taken((intake.outcome,), f"already imported as article #{article.pk} ({article.status}).")

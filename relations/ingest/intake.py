@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
 from babel import Locale
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, OperationalError, connections, router, transaction
 from django.db.models import Func, IntegerField, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ NEAR_DUPLICATE_SIGNATURE_SIMILARITY = 0.15
 # The key of PostgreSQL's advisory lock that near-duplicate checks and inserts take in turn (any 64-bit number the
 # project uses for nothing else: the bytes of "intake").
 INTAKE_LOCK = int.from_bytes(b"intake", "big")
+INTAKE_LOCK_WAIT_S = 10
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
 HEADER_LINE = re.compile(r"^(SOURCE|URL|PUBLISHED|TITLE|OUTLET):\s*(.*)$", re.IGNORECASE)
@@ -162,12 +164,9 @@ def store(text: str, *, queued: bool = False, **fields) -> Intake:
     if existing:
         return Intake(Article.objects.get(pk=existing[0]), Outcome.EXISTING)
     signature = similarity.text_signature(text)
+    database = router.db_for_write(Article)
     try:
-        with transaction.atomic():
-            # Two copies of one press release taken in at once (two editors, or `ingest --jobs`) would each find no
-            # original in the other's uncommitted row, and both be extracted: the check and the insert run one
-            # intake at a time, until the commit. Everything before (decoding, language, signature) runs in parallel.
-            hold_intake_lock()
+        with intake_turn(database):
             original = find_near_duplicate(
                 text, title=fields["title"], published_on=fields["published_on"], signature=signature
             )
@@ -182,23 +181,44 @@ def store(text: str, *, queued: bool = False, **fields) -> Intake:
             elif queued:
                 # Stored as `send_extraction` would mark it: one write and one commit an article instead of two.
                 fields.update(status=Article.Status.QUEUED, status_message=queued_message())
-            article = Article.objects.create(text=text, content_hash=digest, signature=signature, **fields)
-            if original and original.status == Article.Status.APPROVED:
-                article.meetings.set(original.meetings.all())
-                bump_on_commit()  # its meetings' pages now list it (an article's insert bumps nothing)
+            # Inside intake's turn on PostgreSQL (no savepoint of its own), a transaction of its own elsewhere.
+            with transaction.atomic(using=database, savepoint=False):
+                article = Article.objects.create(text=text, content_hash=digest, signature=signature, **fields)
+                if original and original.status == Article.Status.APPROVED:
+                    article.meetings.set(original.meetings.all())
+                    bump_on_commit(database)  # its meetings' pages now list it (an article's insert bumps nothing)
     except IntegrityError:
         # Someone stored the same text between our look-up and our insert.
         return Intake(Article.objects.get(content_hash=digest), Outcome.EXISTING)
     return Intake(article, Outcome.NEAR_DUPLICATE if original else Outcome.CREATED)
 
 
-def hold_intake_lock() -> None:
-    """Wait for, and hold until the transaction ends, PostgreSQL's advisory lock on intake. SQLite needs none: it
-    lets one writer at a time into the database, and a deployment on it is one process serving editors."""
-    connection = connections[router.db_for_write(Article)]
-    if connection.vendor == "postgresql":
+@contextmanager
+def intake_turn(database: str):
+    """On PostgreSQL, a transaction holding intake's advisory lock: the near-duplicate check and the insert of one
+    intake at a time, until it commits. Two copies of one press release taken in at once (two editors, or `ingest
+    --jobs`) would otherwise each find no original in the other's uncommitted row, and both be extracted. What comes
+    before (decoding, language, signature) runs in parallel. (Under READ COMMITTED, Django's default, the check's
+    queries see what the previous holder committed; a REPEATABLE READ snapshot would be older than the lock.)
+
+    Elsewhere nothing: SQLite lets one process write at a time, and a check inside its deferred transaction would
+    make a concurrent writer fail at once with "database is locked" instead of waiting for it."""
+    connection = connections[database]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=database):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INTAKE_LOCK])
+            # A submission waits its turn behind a bulk import's inserts, never indefinitely.
+            cursor.execute(f"SET LOCAL lock_timeout = '{INTAKE_LOCK_WAIT_S}s'")
+            try:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INTAKE_LOCK])
+            except OperationalError as exc:
+                raise IntakeError(
+                    _("Other articles are being stored and this one waited too long for its turn; try again.")
+                ) from exc
+            cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+        yield
 
 
 def find_near_duplicate(

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from relations import ingest_bench as bench
+from relations.ingest.bulk import JobsError, check_jobs
 
 
 class Command(BaseCommand):
@@ -62,6 +63,11 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name.replace('_', '-')} must be at least {least:g}.")
         if options["skip_extraction"] and options["skip_celery"]:
             raise CommandError("--skip-extraction and --skip-celery leave nothing to measure.")
+        if not options["skip_celery"]:
+            try:
+                check_jobs(options["intake_jobs"], "--intake-jobs")
+            except JobsError as exc:
+                raise CommandError(str(exc)) from exc
         try:
             figures = self.measure(**options)
         except bench.IngestBenchError as exc:

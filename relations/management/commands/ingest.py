@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -49,11 +51,17 @@ class Command(BaseCommand):
         counts = Counter()
         options = TakeIn(published=published, language=language, wait=wait)
         styles = {"success": self.style.SUCCESS, "warning": self.style.WARNING, "error": self.style.ERROR}
-        taken_in = take_in_all(files, options, min(jobs, len(files)))
-        for number, (path, taken) in enumerate(zip(files, taken_in, strict=True), 1):
-            counts.update(taken.counts)
-            message = styles[taken.style](taken.message) if taken.style else taken.message
-            self.stdout.write(f"[{number}/{len(files)}] {path}: {message}")
+        with closing(take_in_all(files, options, min(jobs, len(files)))) as taken_in:
+            try:
+                for number, (path, taken) in enumerate(zip(files, taken_in, strict=True), 1):
+                    counts.update(taken.counts)
+                    message = styles[taken.style](taken.message) if taken.style else taken.message
+                    self.stdout.write(f"[{number}/{len(files)}] {path}: {message}")
+            except BrokenProcessPool as exc:
+                raise CommandError(
+                    f"An intake process ended unexpectedly ({exc}). The files listed above were taken in; run the "
+                    "command again for the rest (files already stored are recognised)."
+                ) from exc
         self.stdout.write(summary(len(files), counts, wait))
         if counts["refused"]:
             raise CommandError(f"{counts['refused']} file(s) could not be imported.")
