@@ -10,6 +10,21 @@ def service_unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_workers_setup() -> None:
+    """Tests that start real Celery workers on the test database need REDIS_URL and PostgreSQL (CI's second run):
+    skipped elsewhere; an unreachable Redis skips them with the reason (fails them in CI)."""
+    from django.db import connection
+
+    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
+        pytest.skip("runs where REDIS_URL and a PostgreSQL DATABASE_URL are set")
+    import redis
+
+    try:
+        redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as exc:
+        service_unavailable(f"Redis at REDIS_URL is not reachable ({exc})")
+
+
 @pytest.fixture
 def redis_url() -> str:
     """The Redis to test against: REDIS_URL, else the local default; skips (fails in CI) when unreachable."""

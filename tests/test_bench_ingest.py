@@ -4,7 +4,6 @@ import datetime as dt
 import io
 import itertools
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from rapidfuzz import fuzz
 from relations import ingest_bench
 from relations.ingest.intake import NEAR_DUPLICATE_RATIO, split_header
 from relations.models import Article, content_hash, normalize_text
-from tests.conftest import service_unavailable
+from tests.conftest import require_workers_setup
 
 
 def body(article: ingest_bench.BenchArticle) -> str:
@@ -159,14 +158,7 @@ class RealWorkersTests(TransactionTestCase):
     fixtures = ["reference.json"]
 
     def setUp(self):
-        if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
-            pytest.skip("runs where REDIS_URL and a PostgreSQL DATABASE_URL are set")
-        import redis
-
-        try:
-            redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2).ping()
-        except redis.exceptions.RedisError as exc:
-            service_unavailable(f"Redis at REDIS_URL is not reachable ({exc})")
+        require_workers_setup()
 
     def test_small_run_through_two_workers(self):
         with tempfile.TemporaryDirectory() as folder:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from relations import warming
 from relations.models import Meeting
-from tests.conftest import service_unavailable
+from tests.conftest import require_workers_setup
 
 from .factories import make_country, make_meeting
 
@@ -117,16 +117,7 @@ class RealWorkerTests(TransactionTestCase):
     """A real `celery worker` on the test database warms the overview after a write: needs REDIS_URL and PostgreSQL."""
 
     def setUp(self):
-        import os
-
-        if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
-            pytest.skip("runs where REDIS_URL and a PostgreSQL DATABASE_URL are set")
-        import redis
-
-        try:
-            redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2).ping()
-        except redis.exceptions.RedisError as exc:
-            service_unavailable(f"Redis at REDIS_URL is not reachable ({exc})")
+        require_workers_setup()
 
     @override_settings(DASHBOARD_WARMING=True)
     def test_a_write_is_followed_by_the_overview_computed_in_the_worker(self):
