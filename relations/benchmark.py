@@ -178,6 +178,7 @@ PAGES: dict[str, Callable[[Targets], str]] = {
     ),
     "admin-change": lambda t: reverse("admin:relations_meeting_change", args=[t.meeting()]),
     # Not among the targets, measured on request.
+    "meetings-search-two-words": lambda t: f"{reverse('relations:meeting-list')}?q={t.search}+jakarta",
     "countries": lambda t: reverse("relations:country-list"),
     "sector": lambda t: reverse("relations:sector-detail", args=[t.parent_sector().slug]),
     "official": lambda t: reverse("relations:official-detail", args=[t.official()]),

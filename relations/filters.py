@@ -10,6 +10,7 @@ import re
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.choices import BaseChoiceIterator
@@ -23,6 +24,8 @@ from .widgets import RememberedCheckboxes, RememberedSelectMultiple
 
 # A free-text query is cut into at most this many terms, so that one request cannot ask for hundreds of subqueries.
 MAX_TEXT_TERMS = 8
+# Article texts holding a word beyond which the word is common (relations/filters.py, filter_text).
+COMMON_TERM_TEXTS = 2000
 
 
 def sector_and_descendants(sectors) -> set[int]:
@@ -68,6 +71,35 @@ def text_conditions(term: str) -> list[Q]:
     """
     _title, _summary, *links = text_branches(term)
     return [Q(title__icontains=term), Q(summary__icontains=term), *(Q(pk__in=ids) for ids in links)]
+
+
+class ExistsPerRow(Exists):
+    """EXISTS evaluated for each row that reaches it. PostgreSQL would otherwise turn an EXISTS under an OR into a
+    hashed set of every row the subquery matches (all 69,000 texts with "jakarta" at a million meetings, read to
+    test 300 meetings); an OFFSET keeps it from rewriting the subquery (SQLite takes the clause too)."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+def is_common_word(term: str) -> bool:
+    """Whether article texts holding `term` reach COMMON_TERM_TEXTS (read along the trigram index, so at most that
+    many texts are compared): a word a meeting is better tested for one by one than gathered whole."""
+    return Article.objects.filter(text__icontains=term).order_by()[:COMMON_TERM_TEXTS].count() >= COMMON_TERM_TEXTS
+
+
+def text_condition_per_meeting(term: str) -> Q:
+    """`term` anywhere in a meeting, as a condition tested on each meeting a query reads: for a common word after the
+    first. Its matches (69,000 texts with "jakarta" at a million meetings) were gathered whole, once for each branch of
+    the first word, before the first word's were compared with them: five seconds, the search's time limit."""
+    officials = Official.objects.filter(Q(full_name__icontains=term) | Q(aliases__icontains=term)).values("pk")
+    links = Article.meetings.through.objects
+    return (
+        Q(title__icontains=term)
+        | Q(summary__icontains=term)
+        | ExistsPerRow(Participant.objects.filter(meeting=OuterRef("pk"), official__in=officials))
+        | ExistsPerRow(Participant.objects.filter(meeting=OuterRef("pk"), title_as_written__icontains=term))
+        | ExistsPerRow(links.filter(meeting=OuterRef("pk"), article__text__icontains=term))
+    )
 
 
 def meetings_matching_text(term: str) -> QuerySet:
@@ -245,7 +277,13 @@ class MeetingFilter(django_filters.FilterSet):
         if not terms:
             return queryset
         for term in terms[1:]:
-            queryset = queryset.filter(pk__in=meetings_matching_text(term))
+            # A rare word's few meetings are gathered once and looked up; a common word's are too many to gather, so
+            # each meeting the first word finds is tested for it (on PostgreSQL, whose trigram index tells which is
+            # which at little cost; SQLite reads every text either way).
+            if connection.vendor == "postgresql" and is_common_word(term):
+                queryset = queryset.filter(text_condition_per_meeting(term))
+            else:
+                queryset = queryset.filter(pk__in=meetings_matching_text(term))
         # The same meetings as one queryset per branch of the first term, for a list that reads only the first rows
         # of each (see CappedUnionPaginator): the union of all matches of a common word is large.
         self.text_parts = [queryset.filter(condition) for condition in text_conditions(terms[0])]

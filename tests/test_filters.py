@@ -1,10 +1,18 @@
 import datetime as dt
+from unittest import mock
 
+from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
 from django.test import TestCase
 
-from relations.filters import MeetingFilter, text_terms
+from relations.filters import (
+    MeetingFilter,
+    is_common_word,
+    meetings_matching_text,
+    text_condition_per_meeting,
+    text_terms,
+)
 from relations.models import Article, Meeting, Official, Participant
 
 from .factories import make_article, make_country, make_meeting, make_official, make_participant, make_sector
@@ -156,6 +164,29 @@ class MeetingFilterTests(TestCase):
             )
             with self.subTest(term=term):
                 self.assertEqual(titles(f"q={term}"), list(expected.values_list("title", flat=True)))
+
+    def test_a_word_tested_on_each_meeting_finds_what_its_gathered_matches_find(self):
+        make_meeting(title="Fisheries day", summary="Ports of Tokyo", partners=("JP",))
+        rahma_again = make_meeting(title="Second call", partners=("JP",))
+        make_participant(meeting=rahma_again, official=self.rahma, title_as_written="Ambassador")
+        for term in ["fisheries", "tokyo", "rahma", "ambassador", "deputy", "port", "e", "nothing-like-this"]:
+            per_meeting = Meeting.objects.filter(text_condition_per_meeting(term)).order_by("pk")
+            gathered = Meeting.objects.filter(pk__in=meetings_matching_text(term)).order_by("pk")
+            with self.subTest(term=term):
+                self.assertEqual(list(per_meeting), list(gathered))
+
+    def test_a_common_word_after_the_first_is_tested_on_each_meeting_on_postgresql(self):
+        with mock.patch("relations.filters.COMMON_TERM_TEXTS", 1):  # every word found in a text is common
+            self.assertEqual(titles("q=tokyo+fisheries"), ["Call with Tokyo"])
+            self.assertEqual(titles("q=tokyo+lima"), [])
+            sql = str(filtered("q=tokyo+fisheries").qs.query)
+        self.assertEqual("OFFSET 0" in sql, connection.vendor == "postgresql")
+
+    def test_common_words_are_those_of_many_texts(self):
+        with mock.patch("relations.filters.COMMON_TERM_TEXTS", 2):
+            self.assertFalse(is_common_word("fisheries"))  # one text
+            make_article(text="Fisheries again, in another article.")
+            self.assertTrue(is_common_word("FISHERIES"))
 
     def test_parameters_combine(self):
         self.assertEqual(titles("sector=defence&country=PE&start=2024-01-01"), ["Defence talks with Peru"])
