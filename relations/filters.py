@@ -25,7 +25,7 @@ from .widgets import RememberedCheckboxes, RememberedSelectMultiple
 # A free-text query is cut into at most this many terms, so that one request cannot ask for hundreds of subqueries.
 MAX_TEXT_TERMS = 8
 # Article texts holding a word beyond which the word is common (relations/filters.py, filter_text).
-COMMON_TERM_TEXTS = 2000
+COMMON_TERM_TEXTS = 500
 
 
 def sector_and_descendants(sectors) -> set[int]:
@@ -65,12 +65,18 @@ def text_branches(term: str) -> list[QuerySet]:
     return [branch.order_by() for branch in branches]
 
 
-def text_conditions(term: str) -> list[Q]:
+def text_conditions(term: str, *, articles_per_meeting: bool = False) -> list[Q]:
     """The branches of `text_branches` as conditions on a meeting: the title and summary tested in the row itself,
     so that a list walking the date index reads each meeting once instead of joining it to itself.
+    `articles_per_meeting`: the article-text branch tested on each meeting rather than gathered whole.
     """
-    _title, _summary, *links = text_branches(term)
-    return [Q(title__icontains=term), Q(summary__icontains=term), *(Q(pk__in=ids) for ids in links)]
+    _title, _summary, *links, articles = text_branches(term)
+    by_article = (
+        ExistsPerRow(Article.meetings.through.objects.filter(meeting=OuterRef("pk"), article__text__icontains=term))
+        if articles_per_meeting
+        else Q(pk__in=articles)
+    )
+    return [Q(title__icontains=term), Q(summary__icontains=term), *(Q(pk__in=ids) for ids in links), by_article]
 
 
 class ExistsPerRow(Exists):
@@ -276,15 +282,21 @@ class MeetingFilter(django_filters.FilterSet):
         terms = text_terms(value or "")
         if not terms:
             return queryset
+        common_after_first = False
         for term in terms[1:]:
             # A rare word's few meetings are gathered once and looked up; a common word's are too many to gather, so
             # each meeting the first word finds is tested for it (on PostgreSQL, whose trigram index tells which is
             # which at little cost; SQLite reads every text either way).
             if connection.vendor == "postgresql" and is_common_word(term):
                 queryset = queryset.filter(text_condition_per_meeting(term))
+                common_after_first = True
             else:
                 queryset = queryset.filter(pk__in=meetings_matching_text(term))
+        # A common first word too: its article branch tested on each meeting as well, so that the database tests it
+        # before the costlier later words (a branch gathered whole is joined only after they were tested).
+        first_per_meeting = common_after_first and is_common_word(terms[0])
         # The same meetings as one queryset per branch of the first term, for a list that reads only the first rows
         # of each (see CappedUnionPaginator): the union of all matches of a common word is large.
-        self.text_parts = [queryset.filter(condition) for condition in text_conditions(terms[0])]
+        conditions = text_conditions(terms[0], articles_per_meeting=first_per_meeting)
+        self.text_parts = [queryset.filter(condition) for condition in conditions]
         return queryset.filter(pk__in=meetings_matching_text(terms[0]))

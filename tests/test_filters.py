@@ -22,6 +22,13 @@ def filtered(query: str) -> MeetingFilter:
     return MeetingFilter(QueryDict(query), queryset=Meeting.objects.all())
 
 
+def article_branch(query: str) -> str:
+    """The SQL of the list's part that finds the first word in article texts."""
+    meetings = filtered(query)
+    meetings.qs  # noqa: B018 - filtering fills text_parts
+    return str(meetings.text_parts[-1].query)
+
+
 def titles(query: str) -> list[str]:
     filterset = filtered(query)
     assert filterset.is_valid(), filterset.errors
@@ -176,11 +183,19 @@ class MeetingFilterTests(TestCase):
                 self.assertEqual(list(per_meeting), list(gathered))
 
     def test_a_common_word_after_the_first_is_tested_on_each_meeting_on_postgresql(self):
+        on_postgresql = connection.vendor == "postgresql"
         with mock.patch("relations.filters.COMMON_TERM_TEXTS", 1):  # every word found in a text is common
             self.assertEqual(titles("q=tokyo+fisheries"), ["Call with Tokyo"])
+            self.assertEqual(titles("q=port+jakarta"), ["Call with Tokyo"])
             self.assertEqual(titles("q=tokyo+lima"), [])
             sql = str(filtered("q=tokyo+fisheries").qs.query)
-        self.assertEqual("OFFSET 0" in sql, connection.vendor == "postgresql")
+            # Both words common ("jakarta" and "port" are in a text): the first one's article branch too.
+            article_part, rare_first = (article_branch("q=port+jakarta"), article_branch("q=tokyo+jakarta"))
+        self.assertEqual("OFFSET 0" in sql, on_postgresql)
+        # "jakarta" is tested on each meeting in both (three branches); "port" too, "tokyo" (in no text) not.
+        self.assertEqual(
+            (article_part.count("OFFSET 0"), rare_first.count("OFFSET 0")), (4, 3) if on_postgresql else (0, 0)
+        )
 
     def test_common_words_are_those_of_many_texts(self):
         with mock.patch("relations.filters.COMMON_TERM_TEXTS", 2):
