@@ -112,7 +112,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # After a write, a worker computes the dashboard's busiest pages before a reader asks (relations/warming.py).
-DASHBOARD_WARMING = env_bool("DASHBOARD_WARMING", default=True)
+# Off under tests (tests/test_warming.py turns it on), where migrating the test database would queue one.
+DASHBOARD_WARMING = env_bool("DASHBOARD_WARMING", default=not TESTING)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 # Celery's Django fixup closes the database connection around every task unless told to reuse it: a new

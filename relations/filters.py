@@ -20,12 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from .freshness import cached
 from .models import Article, Country, Meeting, MeetingCountry, MeetingSector, Official, Participant, Sector
 from .rendering import PythonWidgetRenderer
+from .time_limits import StatementTimeout, statement_time_limit
 from .widgets import RememberedCheckboxes, RememberedSelectMultiple
 
 # A free-text query is cut into at most this many terms, so that one request cannot ask for hundreds of subqueries.
 MAX_TEXT_TERMS = 8
-# Article texts holding a word beyond which the word is common (relations/filters.py, filter_text).
+# A later word of a free-text query held by at least this many article texts is common: tested on each meeting the
+# first word finds rather than gathered whole (MeetingFilter.filter_text). Finding out costs at most the time limit.
 COMMON_TERM_TEXTS = 500
+COMMON_TERM_PROBE_MS = 200
 
 
 def sector_and_descendants(sectors) -> set[int]:
@@ -88,9 +91,19 @@ class ExistsPerRow(Exists):
 
 
 def is_common_word(term: str) -> bool:
-    """Whether article texts holding `term` reach COMMON_TERM_TEXTS (read along the trigram index, so at most that
-    many texts are compared): a word a meeting is better tested for one by one than gathered whole."""
-    return Article.objects.filter(text__icontains=term).order_by()[:COMMON_TERM_TEXTS].count() >= COMMON_TERM_TEXTS
+    """Whether `term` is in COMMON_TERM_TEXTS article texts or more: a word a meeting is better tested for one by one
+    than gathered whole. Counted along the trigram index (or, where PostgreSQL expects many, the texts in turn until
+    that many), under a short time limit: a count that takes longer is a common word's. A word of fewer than three
+    characters has no trigram to look up: gathering it would read every text, so it counts as common. (Asked while
+    the filter is built, before the list's own time limit: a limit ends by setting the default back.)"""
+    if len(term) < 3:
+        return True
+    try:
+        with statement_time_limit(COMMON_TERM_PROBE_MS):
+            found = Article.objects.filter(text__icontains=term).order_by()[:COMMON_TERM_TEXTS].count()
+    except StatementTimeout:
+        return True
+    return found >= COMMON_TERM_TEXTS
 
 
 def text_condition_per_meeting(term: str) -> Q:

@@ -211,7 +211,12 @@ class Workers:
         host = socket.gethostname()
         self.names = [f"bench{i}-{run}@{host}" for i in range(1, workers + 1)]
         self.concurrency = concurrency
-        self.env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "DASHBOARD_WARMING": str(int(settings.DASHBOARD_WARMING)),
+        }
         self.log = tempfile.NamedTemporaryFile(prefix="bench-ingest-celery-", suffix=".log", delete=False)  # noqa: SIM115
         self.processes: list[subprocess.Popen] = []
 

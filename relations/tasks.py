@@ -14,6 +14,8 @@ from relations.ingest.propose import TRANSIENT_ERRORS, mark_failed, propose_meet
 from relations.ingest.queue import requeue_pending
 from relations.warming import warm_pages
 
+# A warming at a million meetings takes half a minute (eight pages); one that takes four times as long is stuck.
+WARMING_SOFT_TIME_LIMIT = 120
 # Longer than the broker's visibility timeout, after which an unacknowledged message is redelivered anyway.
 STALE_QUEUED = dt.timedelta(hours=2)
 
@@ -67,7 +69,11 @@ def requeue_pending_articles_task() -> int:
     return requeue_pending(stale_after=STALE_QUEUED)[0]
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, soft_time_limit=WARMING_SOFT_TIME_LIMIT, time_limit=WARMING_SOFT_TIME_LIMIT + 30)
 def warm_pages_task() -> list[str]:
-    """After a write (relations/warming.py): the dashboard's busiest pages computed before a reader asks for them."""
-    return warm_pages()
+    """After a write (relations/warming.py): the dashboard's busiest pages computed before a reader asks for them.
+    Stopped after a while: a page not warmed is computed by its first reader."""
+    try:
+        return warm_pages()
+    except SoftTimeLimitExceeded:
+        return []

@@ -27,29 +27,40 @@ STARTED_KEY = "relations:warming-started"
 WARM_DELAY = 5
 # Seconds from the start of one warming to the start of the next.
 MIN_INTERVAL = 60
-# How long a queued warming keeps later writes from queueing another: longer than any wait before it runs, so that
-# only a lost message (a Redis restart) lets the flag expire with no warming run.
+# How long a queued warming keeps later writes from queueing another, and how long its message may wait for a worker
+# (the task shares the queue with extraction: behind a backlog it is dropped, and the next write queues a fresh one).
 QUEUED_TIMEOUT = 3 * MIN_INTERVAL
 # Partner pages warmed after the overview, the busiest first: each costs as much SQL as the overview.
 PARTNERS = 3
 
 
 def schedule_warming() -> None:
-    """Queue a warming unless one is queued already; nothing where tasks would run in this process."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return
+    """Queue a warming unless one is queued already; nothing where tasks would run in this process. Never raises: a
+    write has been committed, and without the warming its pages are computed by their first reader."""
     from relations.ingest.queue import BROKER_ERRORS, PUBLISH_RETRY_POLICY
     from relations.tasks import warm_pages_task
 
+    if tasks_run_in_process():
+        return
+    queued = False
     try:
-        if not cache.add(QUEUED_KEY, 1, timeout=QUEUED_TIMEOUT):
-            return
-        warm_pages_task.apply_async(countdown=delay(cache.get(STARTED_KEY)), retry_policy=PUBLISH_RETRY_POLICY)
-    except BROKER_ERRORS:
-        logger.warning("The task queue cannot be reached: the dashboard is not warmed after this write.")
-        _forget_queued()
-    except Exception:  # the cache: pages are computed by their first reader, as without a worker
-        logger.warning("The cache cannot be reached: the dashboard is not warmed after this write.", exc_info=True)
+        queued = cache.add(QUEUED_KEY, 1, timeout=QUEUED_TIMEOUT)
+        if queued:
+            warm_pages_task.apply_async(
+                countdown=delay(cache.get(STARTED_KEY)), expires=QUEUED_TIMEOUT, retry_policy=PUBLISH_RETRY_POLICY
+            )
+    except Exception as exc:
+        reason = "the task queue" if isinstance(exc, BROKER_ERRORS) else "the cache or the task queue"
+        logger.warning("The dashboard is not warmed after this write: %s failed (%s).", reason, exc, exc_info=True)
+        if queued:  # no warming will come: the next write may queue one
+            _forget_queued()
+
+
+def tasks_run_in_process() -> bool:
+    """Whether Celery runs tasks in the caller (no broker: the embedded setup), as its app is configured now."""
+    from relations.tasks import warm_pages_task
+
+    return bool(warm_pages_task.app.conf.task_always_eager)
 
 
 def delay(last_started: float | None) -> float:
@@ -70,12 +81,13 @@ def _forget_queued() -> None:
 def warm_pages() -> list[str]:
     """Compute the overview and the busiest partner pages not yet cached under the current version; the pages
     warmed, as "page:language"."""
-    # Writes from now on queue the next warming: what they change may be missing from what is computed here.
-    _forget_queued()
+    # The start first, then writes from now on queue the next warming (what they change may be missing from what is
+    # computed here), a minute after this one. (The time is this worker's clock, read by the writers' servers.)
     try:
         cache.set(STARTED_KEY, time.time(), timeout=MIN_INTERVAL)
     except Exception:
         logger.warning("The cache cannot be reached.", exc_info=True)
+    _forget_queued()
     from relations.views.dashboard import DEFAULT_MONTHS, cached_country_page, cached_overview_page
 
     today = timezone.localdate()

@@ -44,9 +44,3 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _no_dashboard_warming(settings):
-    """Writes queue no warming task (tests/test_warming.py turns it on where it is the subject)."""
-    settings.DASHBOARD_WARMING = False

@@ -1,3 +1,4 @@
+import contextlib
 import datetime as dt
 from unittest import mock
 
@@ -14,6 +15,7 @@ from relations.filters import (
     text_terms,
 )
 from relations.models import Article, Meeting, Official, Participant
+from relations.time_limits import StatementTimeout
 
 from .factories import make_article, make_country, make_meeting, make_official, make_participant, make_sector
 
@@ -196,6 +198,33 @@ class MeetingFilterTests(TestCase):
         self.assertEqual(
             (article_part.count("OFFSET 0"), rare_first.count("OFFSET 0")), (4, 3) if on_postgresql else (0, 0)
         )
+
+    def test_the_pages_parts_are_the_list_whichever_way_words_are_tested(self):
+        queries = ["q=tokyo+fisheries", "q=port+jakarta", "q=fisheries+port", "q=e+a", 'q="port+access"+jakarta']
+        for threshold in (1, 10_000):  # every word common; none
+            for query in queries:
+                with (
+                    self.subTest(threshold=threshold, query=query),
+                    mock.patch("relations.filters.COMMON_TERM_TEXTS", threshold),
+                ):
+                    meetings = filtered(query)
+                    listed = set(meetings.qs.values_list("pk", flat=True))
+                    parts = set().union(*(part.values_list("pk", flat=True) for part in meetings.text_parts))
+                    self.assertEqual(parts, listed)
+                    self.assertTrue(listed)
+
+    def test_a_word_too_short_for_the_index_or_too_slow_to_count_is_common(self):
+        with self.assertNumQueries(0):
+            self.assertTrue(is_common_word("zq"))
+
+        @contextlib.contextmanager
+        def too_slow(milliseconds):
+            raise StatementTimeout("canceling statement due to statement timeout")
+            yield
+
+        with mock.patch("relations.filters.statement_time_limit", too_slow):
+            self.assertTrue(is_common_word("nothing-like-this"))
+        self.assertFalse(is_common_word("nothing-like-this"))
 
     def test_common_words_are_those_of_many_texts(self):
         with mock.patch("relations.filters.COMMON_TERM_TEXTS", 2):

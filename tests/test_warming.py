@@ -31,8 +31,9 @@ class SchedulingTests(TestCase):
         make_country(code="PE", name_en="Peru")
 
     def setUp(self):
-        # Here, not on the class: the suite's fixture that turns warming off runs after a class's settings.
-        self.enterContext(override_settings(DASHBOARD_WARMING=True, CELERY_TASK_ALWAYS_EAGER=False))
+        # Warming is off under tests (settings), and Celery runs tasks in-process without REDIS_URL: a worker's setup.
+        self.enterContext(override_settings(DASHBOARD_WARMING=True))
+        self.enterContext(mock.patch("relations.warming.tasks_run_in_process", return_value=False))
 
     def write(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
@@ -44,6 +45,8 @@ class SchedulingTests(TestCase):
             self.write()
         send.assert_called_once()
         self.assertEqual(send.call_args.kwargs["countdown"], warming.WARM_DELAY)
+        # Dropped if it waits longer than a queued warming keeps others from being queued.
+        self.assertEqual(send.call_args.kwargs["expires"], warming.QUEUED_TIMEOUT)
 
     def test_a_write_after_the_warming_started_queues_the_next_a_minute_after_it(self):
         with mock.patch(SEND) as send:
@@ -65,22 +68,29 @@ class SchedulingTests(TestCase):
             raise RuntimeError("rolled back")
         send.assert_not_called()
 
-    @override_settings(CELERY_TASK_ALWAYS_EAGER=True)
     def test_without_a_broker_nothing_is_queued(self):
         # The task would run in the writer's own request: the first reader computes the page instead.
-        with mock.patch(SEND) as send:
+        with mock.patch("relations.warming.tasks_run_in_process", return_value=True), mock.patch(SEND) as send:
+            self.write()
+        send.assert_not_called()
+
+    def test_when_warming_is_turned_off_nothing_is_queued(self):
+        with override_settings(DASHBOARD_WARMING=False), mock.patch(SEND) as send:
             self.write()
         send.assert_not_called()
 
     def test_a_broker_down_loses_no_write_and_the_next_write_tries_again(self):
         refused = kombu.exceptions.OperationalError("Connection refused.")
-        with mock.patch(SEND, side_effect=refused), self.assertLogs("relations.warming", "WARNING") as logs:
-            self.write()
-        self.assertIn("The task queue cannot be reached", logs.output[0])
-        self.assertEqual(Meeting.objects.count(), 1)
-        with mock.patch(SEND) as send:
-            self.write()
-        send.assert_called_once()
+        for error in (refused, RuntimeError("OOM command not allowed")):  # a broker error, and any other
+            with self.subTest(error=error):
+                with mock.patch(SEND, side_effect=error), self.assertLogs("relations.warming", "WARNING") as logs:
+                    self.write()
+                self.assertIn("The dashboard is not warmed after this write", logs.output[0])
+                with mock.patch(SEND) as send:
+                    self.write()
+                send.assert_called_once()
+                warming.warm_pages()  # the warming comes, and the next write may queue one
+        self.assertEqual(Meeting.objects.count(), 4)
 
 
 class WarmPagesTests(TestCase):
