@@ -5,7 +5,7 @@ paid its SQL, seconds at a million meetings. With a worker running, the write's 
 seconds later: it computes the overview and the busiest partners' pages, in every language, under the new version.
 Writes that come while a warming is queued share it, and warmings start at least MIN_INTERVAL seconds apart: a bulk
 import, whose articles each change the pages, gets one warming a minute, not one per article (at a million meetings a
-warming is some 20 seconds of a worker's time). Without a broker (the embedded setup runs tasks in the writer's own
+warming is about half a minute of a worker's time). Without a broker (the embedded setup runs tasks in the writer's own
 request) nothing is queued: the first reader computes the page, as before.
 """
 
