@@ -6,6 +6,8 @@ chosen sectors (or countries, or officials) still comes out once, with no DISTIN
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 
 import django_filters
@@ -51,17 +53,21 @@ def text_terms(text: str) -> list[str]:
     return [term.strip() for term in terms if term.strip()][:MAX_TEXT_TERMS]
 
 
+def officials_named(term: str) -> QuerySet:
+    """Ids of the officials whose name or an alias holds `term`."""
+    return Official.objects.filter(Q(full_name__icontains=term) | Q(aliases__icontains=term)).values("pk")
+
+
 def text_branches(term: str) -> list[QuerySet]:
     """One set of meeting ids per place `term` may be in: title, summary, participants' names, participants' titles
     as written, article text. Each branch is a `UPPER(column) LIKE` that a trigram index answers on PostgreSQL
     (migration 0003); an OR across the tables instead forced a scan of every meeting.
     """
-    officials = Official.objects.filter(Q(full_name__icontains=term) | Q(aliases__icontains=term)).values("pk")
     articles = Article.objects.filter(text__icontains=term).values("pk")
     branches = [
         Meeting.objects.filter(title__icontains=term).values("pk"),
         Meeting.objects.filter(summary__icontains=term).values("pk"),
-        Participant.objects.filter(official__in=officials).values("meeting_id"),
+        Participant.objects.filter(official__in=officials_named(term)).values("meeting_id"),
         Participant.objects.filter(title_as_written__icontains=term).values("meeting_id"),
         Article.meetings.through.objects.filter(article__in=articles).values("meeting_id"),
     ]
@@ -74,11 +80,7 @@ def text_conditions(term: str, *, articles_per_meeting: bool = False) -> list[Q]
     `articles_per_meeting`: the article-text branch tested on each meeting rather than gathered whole.
     """
     _title, _summary, *links, articles = text_branches(term)
-    by_article = (
-        ExistsPerRow(Article.meetings.through.objects.filter(meeting=OuterRef("pk"), article__text__icontains=term))
-        if articles_per_meeting
-        else Q(pk__in=articles)
-    )
+    by_article = per_meeting_conditions(term)[-1] if articles_per_meeting else Q(pk__in=articles)
     return [Q(title__icontains=term), Q(summary__icontains=term), *(Q(pk__in=ids) for ids in links), by_article]
 
 
@@ -106,19 +108,24 @@ def is_common_word(term: str) -> bool:
     return found >= COMMON_TERM_TEXTS
 
 
+def per_meeting_conditions(term: str) -> list[Q | Exists]:
+    """The branches of `text_branches` as conditions each meeting is tested for in turn: title, summary, participants'
+    names, participants' titles as written, article text."""
+    links = Article.meetings.through.objects
+    return [
+        Q(title__icontains=term),
+        Q(summary__icontains=term),
+        ExistsPerRow(Participant.objects.filter(meeting=OuterRef("pk"), official__in=officials_named(term))),
+        ExistsPerRow(Participant.objects.filter(meeting=OuterRef("pk"), title_as_written__icontains=term)),
+        ExistsPerRow(links.filter(meeting=OuterRef("pk"), article__text__icontains=term)),
+    ]
+
+
 def text_condition_per_meeting(term: str) -> Q:
     """`term` anywhere in a meeting, as a condition tested on each meeting a query reads: for a common word after the
     first. Its matches (69,000 texts with "jakarta" at a million meetings) were gathered whole, once for each branch of
-    the first word, before the first word's were compared with them: five seconds, the search's time limit."""
-    officials = Official.objects.filter(Q(full_name__icontains=term) | Q(aliases__icontains=term)).values("pk")
-    links = Article.meetings.through.objects
-    return (
-        Q(title__icontains=term)
-        | Q(summary__icontains=term)
-        | ExistsPerRow(Participant.objects.filter(meeting=OuterRef("pk"), official__in=officials))
-        | ExistsPerRow(Participant.objects.filter(meeting=OuterRef("pk"), title_as_written__icontains=term))
-        | ExistsPerRow(links.filter(meeting=OuterRef("pk"), article__text__icontains=term))
-    )
+    the first word, before the first word's were compared with them: past the search's 3-second limit."""
+    return functools.reduce(operator.or_, per_meeting_conditions(term))
 
 
 def meetings_matching_text(term: str) -> QuerySet:

@@ -235,8 +235,8 @@ def cpu_seconds(pid: int, *, children: bool = True) -> float | None:
             pids += map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
         total = 0
         for each in pids:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime: the 14th and 15th fields
+            fields = _stat(each)
+            total += int(fields[11]) + int(fields[12])  # utime, stime
     except (OSError, ValueError, IndexError):
         return None
     return total / os.sysconf("SC_CLK_TCK")
