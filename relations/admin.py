@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.forms.renderers import get_default_renderer
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -34,6 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_reuse import InlineFormSet, ReusedFormClass, ReusedFormsetClass, ReusedInlineAdmin
 from .freshness import bump_on_commit, cached
 from .history import meeting_part_changes
+from .memo import url_key
 from .models import (
     Article,
     Commitment,
@@ -81,13 +82,14 @@ def related_links(renderer, template_name: str, context: dict) -> tuple[str, str
 
 
 @functools.lru_cache(maxsize=1024)
-def _reverse(viewname: str, args: tuple, current_app: str, script_prefix: str, urlconf) -> str:
+def _reverse(viewname: str, args: tuple, current_app: str, script_prefix: str, urlconf: str) -> str:
     return reverse(viewname, args=args, current_app=current_app, urlconf=urlconf)
 
 
 def cached_reverse(viewname: str, args: tuple = (), current_app: str | None = None) -> str:
     """reverse(), remembered: a change form asks for the same few admin URLs once per related field of every row."""
-    return _reverse(viewname, tuple(args), current_app, get_script_prefix(), get_urlconf())
+    script_prefix, urlconf = url_key()
+    return _reverse(viewname, tuple(args), current_app, script_prefix, urlconf)
 
 
 class RelatedWidgetWrapper(RelatedFieldWidgetWrapper):

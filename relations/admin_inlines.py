@@ -16,14 +16,14 @@ from django.contrib.admin.utils import quote
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.forms import HiddenInput, ModelChoiceField
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 
-from .memo import remember
+from .memo import remember, url_key
 from .rendering import text
 
 
@@ -69,7 +69,11 @@ def change_link(formset_admin, inline_form) -> str:
         return ""
     opts = model_admin.opts
     try:
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(inline_form.original.pk)])
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[quote(inline_form.original.pk)],
+            current_app=model_admin.admin_site.name,  # as the template's {% url %} takes it from the request
+        )
     except NoReverseMatch:
         return ""
     can_change = formset_admin.has_change_permission
@@ -160,8 +164,7 @@ def reuse_key(formset_admin) -> tuple:
         formset_admin.has_view_permission,
         tuple(formset_admin.readonly_fields),
         get_language(),
-        get_script_prefix(),
-        get_urlconf(),
+        *url_key(),
     )
 
 

@@ -20,11 +20,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.forms import BaseInlineFormSet
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from .memo import remember
+from .memo import remember, url_key
 
 
 def permission_key(user) -> Hashable:
@@ -44,7 +43,7 @@ class AdminSite(admin.AdminSite):
         return {}
 
     def get_app_list(self, request, app_label=None):
-        key = (permission_key(request.user), get_language(), app_label, get_script_prefix(), get_urlconf())
+        key = (permission_key(request.user), get_language(), app_label, *url_key())
         found = remember(self._app_lists, key, lambda: super(AdminSite, self).get_app_list(request, app_label))
         # A copy of the lists and dicts the caller may change (an index template's context, say); the values
         # themselves (names, URLs, model classes) are shared.

@@ -11,10 +11,11 @@ from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Permission, User
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import translation
 
 from relations import admin_inlines, admin_rows
+from relations.admin import cached_reverse
 from relations.admin_reuse import InlineFormSet, KeptFields, permission_key
 from relations.models import Country, Meeting, MeetingCountry, Sector
 
@@ -220,3 +221,29 @@ class BlankRowTests(AdminReuseData):
         response = self.client.post(admin_url(Meeting, "change", self.meeting.pk), {"title": ""})
         self.assertEqual(response.status_code, 200)  # shown again, with its errors
         self.assertEqual((admin_inlines._blank_rows, admin_inlines._headers), kept)
+
+
+class UrlconfTests(AdminReuseData):
+    def test_pages_under_another_urlconf_link_to_its_urls(self):
+        """The memos of reversed URLs (links of related fields, blank rows, the sidebar) are kept per URLconf: a
+        site that mounts the admin elsewhere, or a test that changes ROOT_URLCONF, gets its own links."""
+        self.client.force_login(self.editor)
+        self.client.get(admin_url(Meeting, "change", self.meeting.pk))  # the memos filled under /admin/
+        with override_settings(ROOT_URLCONF="tests.urls_admin_elsewhere"):
+            response = self.client.get(f"/office/relations/meeting/{self.meeting.pk}/change/")
+            self.assertEqual(response.status_code, 200)
+            page = response.content.decode()
+            self.assertIn('href="/office/relations/meeting/"', page)  # the sidebar
+            self.assertIn("/office/relations/official/add/?", page)  # a participant row's "add another official"
+            self.assertIn('data-ajax--url="/office/autocomplete/"', page)  # the venue's autocomplete
+            self.assertNotIn('"/admin/', page)
+        self.assertIn(
+            '"/admin/relations/', self.client.get(admin_url(Meeting, "change", self.meeting.pk)).content.decode()
+        )
+
+    def test_cached_reverse_outside_a_request_follows_root_urlconf(self):
+        # Outside a request no URLconf is set for the thread: the setting is the one in use.
+        self.assertEqual(cached_reverse("admin:relations_meeting_changelist"), "/admin/relations/meeting/")
+        with override_settings(ROOT_URLCONF="tests.urls_admin_elsewhere"):
+            self.assertEqual(cached_reverse("admin:relations_meeting_changelist"), "/office/relations/meeting/")
+        self.assertEqual(cached_reverse("admin:relations_meeting_changelist"), "/admin/relations/meeting/")
