@@ -210,11 +210,16 @@ def partner_trends(first_year: int, last_year: int) -> dict[str, list[tuple[str,
     return {code: [(str(y), by_year.get(y, 0)) for y in years] for code, by_year in counts.items()}
 
 
-def commitment_summary(today: dt.date, horizon_days: int = 90) -> dict[str, int]:
+def coming_due(today: dt.date, horizon_days: int) -> Q:
+    """Open, not overdue, and due by the horizon (one due this month counts until the month is over)."""
     horizon = today + dt.timedelta(days=horizon_days)
+    return Q(status=Commitment.Status.OPEN, due_on__lte=horizon) & ~Commitment.overdue(today)
+
+
+def commitment_summary(today: dt.date, horizon_days: int = 90) -> dict[str, int]:
     return Commitment.objects.filter(status=Commitment.Status.OPEN).aggregate(
-        overdue=Count("id", filter=Q(due_on__lt=today)),
-        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=horizon)),
+        overdue=Count("id", filter=Commitment.overdue(today)),
+        due_soon=Count("id", filter=coming_due(today, horizon_days)),
     )
 
 
@@ -224,13 +229,12 @@ def _sides_prefetch(prefix: str = "") -> Prefetch:
 
 def commitments_coming_due(today: dt.date, horizon_days: int = 90, limit: int = 4) -> list[Commitment]:
     """Open commitments due from today to the horizon, soonest first, with their meeting and its countries."""
-    horizon = today + dt.timedelta(days=horizon_days)
-    return list(_open_commitments().filter(due_on__gte=today, due_on__lte=horizon).order_by("due_on", "id")[:limit])
+    return list(_open_commitments().filter(coming_due(today, horizon_days)).order_by("due_on", "id")[:limit])
 
 
 def commitments_overdue(today: dt.date, limit: int = 4) -> list[Commitment]:
     """Open commitments past their date, the most recently missed first (old ones are likely lapsed)."""
-    return list(_open_commitments().filter(due_on__lt=today).order_by("-due_on", "-id")[:limit])
+    return list(_open_commitments().filter(Commitment.overdue(today)).order_by("-due_on", "-id")[:limit])
 
 
 def _open_commitments() -> QuerySet[Commitment]:

@@ -6,6 +6,7 @@ write path, bulk or not, can store a row that breaks them).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import unicodedata
 
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -41,6 +43,36 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
     MONTH = "month", _("month")
     YEAR = "year", _("year")
+
+
+def first_day(day: dt.date | None, precision: str) -> dt.date | None:
+    """A date as stored for its precision: the first day of its month or year."""
+    if day is None or precision == DatePrecision.DAY:
+        return day
+    return day.replace(day=1) if precision == DatePrecision.MONTH else day.replace(month=1, day=1)
+
+
+# Meeting and due dates a record may hold. Earlier or much later ones are typing errors (2204 for 2024), and a
+# far year would stretch every per-year table and chart up to it. Forms allow ten years ahead; the database
+# refuses anything outside 1900-2099 whatever the write path.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+END_OF_DATES = dt.date(2100, 1, 1)
+YEARS_AHEAD = 10
+
+
+def latest_date() -> dt.date:
+    return dt.date(min(timezone.localdate().year + YEARS_AHEAD, END_OF_DATES.year - 1), 12, 31)
+
+
+def validate_record_date(value: dt.date) -> None:
+    if value < EARLIEST_DATE:
+        raise ValidationError(_("Enter a date from 1900 on."), code="too_early")
+    if value > latest_date():
+        raise ValidationError(
+            _("Enter a date at most %(years)s years ahead, until %(latest)s."),
+            code="too_late",
+            params={"years": YEARS_AHEAD, "latest": latest_date().isoformat()},
+        )
 
 
 # --- Countries ---------------------------------------------------------------------------------------------------
@@ -422,7 +454,11 @@ class Meeting(BumpsDataVersion, models.Model):
         MULTILATERAL_RECEPTION = "multilateral_reception", _("reception")
         OTHER = "other", _("other")
 
-    held_on = models.DateField(_("date"), help_text=_("With a month or year precision, the first day of it."))
+    held_on = models.DateField(
+        _("date"),
+        help_text=_("With a month or year precision, the first day of it."),
+        validators=[validate_record_date],
+    )
     date_precision = models.CharField(
         _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -451,9 +487,9 @@ class Meeting(BumpsDataVersion, models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(held_on__year__gte=1900),
-                name="meeting_date_after_1900",
-                violation_error_message=_("A meeting date must be after 1900."),
+                condition=Q(held_on__gte=EARLIEST_DATE, held_on__lt=END_OF_DATES),
+                name="meeting_date_in_range",
+                violation_error_message=_("A meeting date must be between 1900 and 2099."),
             ),
         ]
 
@@ -461,6 +497,7 @@ class Meeting(BumpsDataVersion, models.Model):
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
+        self.held_on = first_day(self.held_on, self.date_precision)
         super().save(*args, **kwargs)
         # The country rows carry the date so that "meetings with X by date" is one index scan.
         self.countries.exclude(held_on=self.held_on).update(held_on=self.held_on)
@@ -711,7 +748,13 @@ class Commitment(BumpsDataVersion, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(_("description"))
     evidence = models.TextField(_("evidence"), blank=True)
-    due_on = models.DateField(_("due"), null=True, blank=True, help_text=_("With month precision, the first day."))
+    due_on = models.DateField(
+        _("due"),
+        null=True,
+        blank=True,
+        help_text=_("With month precision, the first day."),
+        validators=[validate_record_date],
+    )
     due_precision = models.CharField(
         _("due precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -742,11 +785,36 @@ class Commitment(BumpsDataVersion, models.Model):
                 name="commitment_fulfilling_meeting_means_fulfilled",
                 violation_error_message=_("Only a fulfilled commitment names the meeting that fulfilled it."),
             ),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=EARLIEST_DATE, due_on__lt=END_OF_DATES),
+                name="commitment_due_in_range",
+                violation_error_message=_("A due date must be between 1900 and 2099."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="commitment_status_due_idx")]
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        self.due_on = first_day(self.due_on, self.due_precision)
+        super().save(*args, **kwargs)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Open and its due day, month or year over: one due "December 2026" is overdue from January 2027."""
+        return (
+            self.status == self.Status.OPEN
+            and self.due_on is not None
+            and self.due_on < first_day(today, self.due_precision)
+        )
+
+    @classmethod
+    def overdue(cls, today: dt.date) -> Q:
+        """`is_overdue` as a condition: the due date before the first day of today's day, month or year."""
+        periods = Q()
+        for precision in DatePrecision.values:
+            periods |= Q(due_precision=precision, due_on__lt=first_day(today, precision))
+        return Q(status=cls.Status.OPEN) & periods
 
     def clean(self) -> None:
         # Forms that set `meeting` themselves (the admin's inline) leave it out of the constraint's own check.

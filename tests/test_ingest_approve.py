@@ -137,6 +137,22 @@ class ApprovalTests(TestCase):
         with self.assertRaisesMessage(ValidationError, "Every meeting needs a date."):
             approve_article(self.proposed_article(), [chile_meeting(date=None)])
 
+    def test_dates_out_of_range_are_refused_with_a_message(self):
+        cases = [
+            ({"date": "1800-01-01"}, "Not a valid meeting date: 1800-01-01. Enter a date from 1900 on."),
+            ({"date": "9999-12-31"}, "Not a valid meeting date: 9999-12-31. Enter a date at most 10 years ahead"),
+            ({"date": dt.date(1850, 1, 1)}, "Not a valid meeting date: 1850-01-01."),
+            (
+                {"commitments": [{"kind": "other", "description": "Visit", "due": "2999"}]},
+                "Not a valid due date: 2999.",
+            ),
+        ]
+        article = self.proposed_article()
+        for facts, message in cases:
+            with self.subTest(facts=facts), self.assertRaisesMessage(ValidationError, message):
+                approve_article(article, [chile_meeting(**facts)])
+        self.assertEqual((Meeting.objects.count(), Commitment.objects.count()), (0, 0))
+
     def test_approving_twice_is_refused(self):
         article = self.proposed_article()
         approve_article(article, [chile_meeting()])

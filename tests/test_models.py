@@ -5,12 +5,14 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
+from django.utils import timezone
 
 from relations.models import (
     Article,
     Commitment,
     Country,
     CountryAlias,
+    DatePrecision,
     Meeting,
     MeetingCountry,
     MeetingSector,
@@ -171,10 +173,29 @@ class MeetingConstraintTests(ConstraintTestCase):
     def setUpTestData(cls):
         cls.meeting = make_meeting(host="ID", partners=("PE",))
 
-    def test_date_after_1900(self):
-        self.assertRejected(
-            Meeting(held_on=dt.date(1899, 12, 31), title="Too early"), "A meeting date must be after 1900."
+    def test_date_from_1900_to_2099(self):
+        message = "A meeting date must be between 1900 and 2099."
+        self.assertRejected(Meeting(held_on=dt.date(1899, 12, 31), title="Too early"), message)
+        self.assertRejected(Meeting(held_on=dt.date(2100, 1, 1), title="Too late"), message)
+
+    def test_forms_take_dates_up_to_ten_years_ahead(self):
+        today = timezone.localdate()
+        self.assertCleanFails(
+            Meeting(held_on=dt.date(1899, 12, 31), title="Old"), "held_on", "Enter a date from 1900 on."
         )
+        later = Meeting(held_on=dt.date(today.year + 11, 1, 1), title="Typed 2204 for 2024")
+        self.assertCleanFails(later, "held_on", f"Enter a date at most 10 years ahead, until {today.year + 10}-12-31.")
+        Meeting(held_on=dt.date(today.year + 10, 12, 31), title="Planned", kind="other").full_clean()
+
+    def test_a_month_or_year_date_is_stored_as_its_first_day(self):
+        self.meeting.held_on, self.meeting.date_precision = dt.date(2024, 5, 31), DatePrecision.MONTH
+        self.meeting.save()
+        self.meeting.refresh_from_db()
+        self.assertEqual(self.meeting.held_on, dt.date(2024, 5, 1))
+        self.assertEqual(set(self.meeting.countries.values_list("held_on", flat=True)), {dt.date(2024, 5, 1)})
+        self.meeting.date_precision = DatePrecision.YEAR
+        self.meeting.save()
+        self.assertEqual(Meeting.objects.get(pk=self.meeting.pk).held_on, dt.date(2024, 1, 1))
 
     def test_host_cannot_also_be_a_partner(self):
         side = MeetingCountry(meeting=self.meeting, country=Country.objects.get(code="ID"))
@@ -258,6 +279,38 @@ class CommitmentConstraintTests(ConstraintTestCase):
         commitment.full_clean()
         commitment.save()
         self.assertEqual(list(self.later.fulfilled_commitments.all()), [commitment])
+
+    def test_due_date_from_1900_to_2099(self):
+        for due in (dt.date(1899, 12, 31), dt.date(2100, 1, 1)):
+            commitment = Commitment(meeting=self.meeting, description="Visit", due_on=due)
+            self.assertRejected(commitment, "A due date must be between 1900 and 2099.")
+
+    def test_overdue_once_its_day_month_or_year_is_over(self):
+        today = dt.date(2026, 12, 4)
+        cases = [
+            (dt.date(2026, 12, 3), DatePrecision.DAY, True),
+            (dt.date(2026, 12, 4), DatePrecision.DAY, False),
+            (dt.date(2026, 12, 1), DatePrecision.MONTH, False),  # "December 2026": not before January
+            (dt.date(2026, 11, 1), DatePrecision.MONTH, True),
+            (dt.date(2026, 1, 1), DatePrecision.YEAR, False),  # "2026"
+            (dt.date(2025, 1, 1), DatePrecision.YEAR, True),
+        ]
+        for due, precision, overdue in cases:
+            with self.subTest(due=due, precision=precision):
+                commitment = Commitment.objects.create(
+                    meeting=self.meeting, description="Visit", due_on=due, due_precision=precision
+                )
+                self.assertIs(commitment.is_overdue(today), overdue)
+                found = Commitment.objects.filter(Commitment.overdue(today), pk=commitment.pk).exists()
+                self.assertIs(found, overdue)
+                commitment.status = Commitment.Status.LAPSED
+                self.assertFalse(commitment.is_overdue(today))
+
+    def test_a_month_due_date_is_stored_as_its_first_day(self):
+        commitment = Commitment.objects.create(
+            meeting=self.meeting, description="Visit", due_on=dt.date(2025, 3, 31), due_precision=DatePrecision.MONTH
+        )
+        self.assertEqual(Commitment.objects.get(pk=commitment.pk).due_on, dt.date(2025, 3, 1))
 
 
 class LinkTableIndexTests(TestCase):

@@ -13,7 +13,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from relations.models import Commitment, Meeting, Official
+from relations.models import Commitment, DatePrecision, Meeting, Official
 
 from .factories import (
     make_article,
@@ -133,6 +133,16 @@ class OverviewTests(TestCase):
         self.assertEqual(response.context["commitment_summary"], {"overdue": 1, "due_soon": 1})
         self.assertContains(response, "badge--overdue", count=1)
         self.assertContains(response, "badge--open", count=1)
+
+    def test_a_commitment_due_this_month_is_coming_due_not_overdue(self):
+        meeting = Meeting.objects.order_by("held_on").first()
+        Commitment.objects.create(
+            meeting=meeting, description="Visit this month", due_on=TODAY, due_precision=DatePrecision.MONTH
+        )
+        response = self.client.get("/")
+        self.assertEqual(response.context["commitment_summary"], {"overdue": 1, "due_soon": 2})
+        self.assertIn("Visit this month", [c.description for c in response.context["commitments_due"]])
+        self.assertNotIn("Visit this month", [c.description for c in response.context["commitments_overdue"]])
 
     def test_a_warm_overview_draws_the_figures_of_the_cold_one(self):
         cold = self.client.get("/?months=12")

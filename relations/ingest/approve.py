@@ -28,6 +28,7 @@ from relations.models import (
     Participant,
     Position,
     Sector,
+    validate_record_date,
 )
 
 PARTICIPANT_ROLES = {choice.value for choice in Participant.Role}
@@ -255,17 +256,24 @@ def parse_partial_date(value, *, what: str) -> tuple[dt.date | None, str]:
     """ "2024-10-04", "2024-10" or "2024" (or a date) as the first day and its precision."""
     if not value:
         return None, DatePrecision.DAY
-    if isinstance(value, dt.date):
-        return value, DatePrecision.DAY
     text = str(value).strip()
+    invalid = _("Not a valid %(what)s: %(value)s.") % {"what": what, "value": text}
     try:
-        if len(text) == 4:
-            return dt.date(int(text), 1, 1), DatePrecision.YEAR
-        if len(text) == 7:
-            return dt.date(int(text[:4]), int(text[5:7]), 1), DatePrecision.MONTH
-        return dt.date.fromisoformat(text[:10]), DatePrecision.DAY
+        if isinstance(value, dt.date):
+            day, precision = value, DatePrecision.DAY
+        elif len(text) == 4:
+            day, precision = dt.date(int(text), 1, 1), DatePrecision.YEAR
+        elif len(text) == 7:
+            day, precision = dt.date(int(text[:4]), int(text[5:7]), 1), DatePrecision.MONTH
+        else:
+            day, precision = dt.date.fromisoformat(text[:10]), DatePrecision.DAY
     except ValueError as exc:
-        raise ValidationError(_("Not a valid %(what)s: %(value)s.") % {"what": what, "value": text}) from exc
+        raise ValidationError(invalid) from exc
+    try:
+        validate_record_date(day)
+    except ValidationError as exc:
+        raise ValidationError(" ".join([invalid, *exc.messages])) from exc
+    return day, precision
 
 
 def meeting_title(kind: str | None, host: Country | None, partners: list[Country]) -> str:
