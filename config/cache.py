@@ -5,6 +5,9 @@ than the call itself on loopback, and a page makes several. A client holds no co
 one from the pool for each command), so one per pool serves every call; Django already keeps a backend per thread.
 """
 
+import hashlib
+from pathlib import Path
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -26,3 +29,40 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusedClientCacheClient
+
+
+def caches(*, redis_url: str, testing: bool, database: dict, cache_dir: Path) -> dict:
+    """The CACHES setting.
+
+    Every process of a site must share the cache, for the dashboard's pages are kept under a data version that any
+    process's write bumps (relations/freshness.py): Redis when it is configured; otherwise files (a command such as
+    `ingest` run beside `make run` would otherwise write into a memory of its own, and the dashboard would not see
+    it). Tests keep a memory of their own. Keys carry the database's identity: two sites on one Redis, or a
+    benchmark database beside the dashboard's, never read each other's pages.
+    """
+    if redis_url:
+        backend = {
+            "BACKEND": "config.cache.ReusedClientRedisCache",
+            "LOCATION": redis_url,
+            # The cache only speeds pages up: when Redis is out of reach, fail fast and compute from the database
+            # rather than hold the request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    elif testing:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else:
+        backend = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(cache_dir),
+            # Page bodies per language, period and data version: a small site's dashboard fits in a few hundred.
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+            # Entries that should expire say when; the data version must not (this backend's incr() writes the
+            # counter back with the default timeout).
+            "TIMEOUT": None,
+        }
+    return {"default": {**backend, "KEY_PREFIX": database_key(database)}}
+
+
+def database_key(database: dict) -> str:
+    identity = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "db-" + hashlib.sha256(identity.encode()).hexdigest()[:12]

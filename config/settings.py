@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.cache import caches
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -94,18 +96,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ReusedClientRedisCache",
-            "LOCATION": REDIS_URL,
-            # The cache only speeds pages up (relations/freshness.py): when Redis is out of reach, fail fast and
-            # compute from the database rather than hold the request.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = caches(
+    redis_url=REDIS_URL,
+    testing=TESTING,
+    database=DATABASES["default"],
+    cache_dir=Path(os.environ.get("CACHE_DIR") or BASE_DIR / "var" / "cache"),
+)
 
 # Celery: Redis as broker when REDIS_URL is set; otherwise tasks run in-process so the embedded setup needs nothing.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
