@@ -267,8 +267,20 @@ class MeetingFilter(django_filters.FilterSet):
         form = MeetingFilterForm
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    # Filters that take several values; an empty one among them (`?sector=`, from a link or an address typed by
+    # hand) is no choice at all, as an empty date is, not an invalid one.
+    SEVERAL = ("sector", "country", "kind", "status")
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        if hasattr(data, "getlist") and any("" in data.getlist(name) for name in self.SEVERAL):
+            data = data.copy()
+            for name in self.SEVERAL:
+                chosen = [value for value in data.getlist(name) if value != ""]
+                if chosen:
+                    data.setlist(name, chosen)
+                else:
+                    data.pop(name, None)
+        super().__init__(data, *args, **kwargs)
         self.text_parts: list[QuerySet] = []
         # Choices in the reader's alphabet order; sectors as a tree, each parent followed by its children.
         name = "name_id" if (get_language() or "").startswith("id") else "name_en"

@@ -141,6 +141,19 @@ class MeetingListTests(LoggedInTestCase):
         )
         self.assertNotContains(response, "Talks on terrorism", status_code=400)
 
+    def test_empty_choices_are_no_choice(self):
+        everything = self.client.get(reverse("relations:meeting-list"))
+        for query in ("sector=&country=&kind=&status=", "sector=&sector=defence", "country="):
+            with self.subTest(query=query):
+                response = self.client.get(f"{reverse('relations:meeting-list')}?{query}")
+                self.assertEqual(response.status_code, 200)
+                if "defence" in query:
+                    self.assertEqual([s.slug for s in response.context["form"].cleaned_data["sector"]], ["defence"])
+                else:
+                    self.assertEqual(response.context["total"], everything.context["total"])
+                export = self.client.get(f"{reverse('relations:meeting-export')}?{query}")
+                self.assertEqual(export.status_code, 200)
+
     def test_malformed_date_explains(self):
         response = self.client.get(reverse("relations:meeting-list"), {"start": "yesterday"})
         self.assertContains(response, "From (start): Enter a valid date.", status_code=400)
