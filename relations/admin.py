@@ -16,11 +16,11 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef
 from django.forms.renderers import get_default_renderer
 from django.urls import reverse
@@ -139,7 +139,77 @@ class AdminActionForm(helpers.ActionForm):
     default_renderer = PythonWidgetRenderer
 
 
-class HistoryAdmin(ReusedInlineAdmin, ReusedFormClass, SimpleHistoryAdmin):
+# --- Autocompletes given an id that cannot be a key ----------------------------------------------------------------
+# An autocomplete queries `<key>__in` with the ids it was sent: to label the chosen rows when it renders, and (one
+# for many rows) to check them. Django guards exact and greater/less-than lookups against an integer past the
+# column's range, not `in`: SQLite's driver raised OverflowError, and an id that is no number raised ValueError,
+# an error 500 instead of the form again. Such ids are left out of that query here, and refused as invalid choices
+# (as Django's exact lookup for a single row already refuses them: no row has such a key).
+
+
+def is_key(field: models.Field, value, using: str) -> bool:
+    """Whether `value` may be compared with the column of `field` (a key) in the database `using`."""
+    while field.is_relation:  # a key that is itself a relation (a one-to-one primary key)
+        field = field.target_field
+    try:
+        key = field.get_prep_value(value)
+    except (TypeError, ValueError, ValidationError):
+        return False
+    if isinstance(field, models.IntegerField) and isinstance(key, int):
+        low, high = connections[using].ops.integer_field_range(field.get_internal_type())
+        return (low is None or low <= key) and (high is None or key <= high)
+    return True
+
+
+class KeyCheckedAutocomplete:
+    """An autocomplete widget that leaves out of its query the chosen values that cannot be keys (see above)."""
+
+    def optgroups(self, name, value, attr=None):
+        using = self.choices.queryset.using(self.db).db
+        value = [v for v in value if is_key(self.field.target_field, v, using)]
+        return super().optgroups(name, value, attr)
+
+
+class KeyCheckedAutocompleteSelect(KeyCheckedAutocomplete, AutocompleteSelect):
+    pass
+
+
+class KeyCheckedAutocompleteSelectMultiple(KeyCheckedAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
+class KeyCheckedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a value that cannot be a key as an invalid choice, before the `in` query that checks them (see above)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for pk in value:
+            if isinstance(pk, str | int) and not is_key(target, pk, self.queryset.db):  # else Django's own errors
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
+class KeyCheckedAutocompletes:
+    """An admin or inline whose autocompletes check their ids (see above); ChosenObjectAutocomplete's are too."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyCheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs.setdefault("form_class", KeyCheckedMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class HistoryAdmin(KeyCheckedAutocompletes, ReusedInlineAdmin, ReusedFormClass, SimpleHistoryAdmin):
     """Base of every admin here: history kept on save, lists that never count a whole table."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -296,7 +366,7 @@ class MeetingSectorListFilter(MeetingPartListFilter):
         return [(sector.pk, str(sector)) for sector in Sector.objects.all()]
 
 
-class RowAutocompleteSelect(AutocompleteSelect):
+class RowAutocompleteSelect(KeyCheckedAutocompleteSelect):
     """An autocomplete that labels its chosen row from the object its form already holds: no query per row."""
 
     chosen: models.Model | None = None
@@ -374,13 +444,13 @@ class RowAutocompleteInline(ChosenObjectAutocomplete):
         return formfield
 
 
-class TabularInline(ReusedFormsetClass, admin.TabularInline):
+class TabularInline(KeyCheckedAutocompletes, ReusedFormsetClass, admin.TabularInline):
     # Django's table, written in Python rather than through its template (relations/admin_inlines.py).
     template = "admin/relations/edit_inline/tabular.html"
     formset = InlineFormSet
 
 
-class StackedInline(ReusedFormsetClass, admin.StackedInline):
+class StackedInline(KeyCheckedAutocompletes, ReusedFormsetClass, admin.StackedInline):
     template = "admin/relations/edit_inline/stacked.html"  # as TabularInline's
     formset = InlineFormSet
 
