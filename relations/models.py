@@ -696,6 +696,13 @@ class Article(BumpsDataVersion, models.Model):
             # Intake's near-duplicate search reads the most recent articles first (intake.find_near_duplicate).
             models.Index(fields=["created_at"], name="article_created_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("id")),
+                name="article_not_duplicate_of_itself",
+                violation_error_message=_("An article cannot be a near-duplicate of itself."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.url or f"Article {self.pk}"
@@ -726,6 +733,8 @@ class Article(BumpsDataVersion, models.Model):
     def clean(self) -> None:
         if not normalize_text(self.text or ""):
             raise ValidationError({"text": _("An article needs its text.")})
+        if self.pk is not None and self.duplicate_of_id == self.pk:
+            raise ValidationError({"duplicate_of": _("An article cannot be a near-duplicate of itself.")})
 
 
 class Commitment(BumpsDataVersion, models.Model):

@@ -244,6 +244,12 @@ class ArticleConstraintTests(ConstraintTestCase):
     def test_text_is_required(self):
         self.assertCleanFails(Article(text="  \n "), "text", "An article needs its text.")
 
+    def test_not_a_near_duplicate_of_itself(self):
+        article = make_article(text="Jakarta, Senin (6/1). Kedua menteri bertemu.")
+        article.duplicate_of = article
+        self.assertCleanFails(article, "duplicate_of", "An article cannot be a near-duplicate of itself.")
+        self.assertRejected(article, "An article cannot be a near-duplicate of itself.")
+
 
 class CommitmentConstraintTests(ConstraintTestCase):
     @classmethod
