@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import unicodedata
 
 from django.conf import settings
@@ -247,6 +248,15 @@ class OfficialManager(models.Manager):
         return self.get(full_name=full_name, country_id=country_code)
 
 
+class ReadableJSONEncoder(json.JSONEncoder):
+    """JSON with its letters as they are. SQLite keeps the text as written, and a search by name (a LIKE on that
+    text) found "u0131" or a backslash in an "Aydın" written as "Ayd\\u0131n"."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
+
+
 class Official(BumpsDataVersion, models.Model):
     """A person. Titles change over time and live on `Position`, not here."""
 
@@ -255,6 +265,7 @@ class Official(BumpsDataVersion, models.Model):
         _("aliases"),
         default=list,
         blank=True,
+        encoder=ReadableJSONEncoder,
         help_text=_('Other spellings of the name in news text, e.g. ["M. Herindra", "Herindra"].'),
     )
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="officials")

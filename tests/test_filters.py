@@ -1,7 +1,10 @@
 import contextlib
 import datetime as dt
+import importlib
+from types import SimpleNamespace
 from unittest import mock
 
+from django.apps import apps as django_apps
 from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
@@ -278,3 +281,34 @@ class TextTermsTests(TestCase):
 
     def test_terms_are_capped(self):
         self.assertEqual(len(text_terms(" ".join(f"w{i}" for i in range(20)))), 8)
+
+
+class AliasSearchTests(TestCase):
+    """Aliases are JSON: a search by name reads the stored text, which must hold the letters, not their escapes."""
+
+    @classmethod
+    def setUpTestData(cls):
+        turkey = make_country(code="TR", name_en="Türkiye")
+        meeting = make_meeting(title="Talks in Ankara", partners=("TR",))
+        cls.official = make_official(full_name="Mehmet Yilmaz", country=turkey, aliases=["Mehmet Yılmaz"])
+        make_participant(meeting=meeting, official=cls.official)
+
+    def test_an_alias_is_found_by_its_letters_not_its_escape(self):
+        self.assertEqual(titles("q=Yılmaz"), ["Talks in Ankara"])
+        for query in ("q=u0131", "q=%5C"):
+            with self.subTest(query=query):
+                self.assertEqual(titles(query), [])
+
+    def test_the_migration_writes_escaped_aliases_as_letters(self):
+        if connection.vendor != "sqlite":
+            self.skipTest("PostgreSQL's jsonb keeps no escapes")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE relations_official SET aliases = %s WHERE id = %s",
+                ['["Mehmet Y\\u0131lmaz"]', self.official.pk],
+            )
+        self.assertEqual(titles("q=u0131"), ["Talks in Ankara"])  # as stored before the migration
+        migration = importlib.import_module("relations.migrations.0010_readable_aliases")
+        migration.rewrite_escaped_aliases(django_apps, SimpleNamespace(connection=connection))
+        self.assertEqual(titles("q=u0131"), [])
+        self.assertEqual(Official.objects.get(pk=self.official.pk).aliases, ["Mehmet Yılmaz"])
