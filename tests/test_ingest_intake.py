@@ -111,6 +111,14 @@ class BadInputTests(TestCase):
             filename="article.txt",
         )
 
+    def test_a_utf16_text_file_is_text(self):
+        for encoding in ("utf-16", "utf-16-be"):
+            with self.subTest(encoding=encoding):
+                data = ("\ufeff" if encoding.endswith("be") else "") + ENGLISH
+                article = intake_file(data.encode(encoding), filename=f"{encoding}.txt").article
+                self.assertEqual(article.text, normalize_text(ENGLISH))
+                article.delete()
+
     @override_settings(ARTICLE_MAX_BYTES=5 * 1024 * 1024)
     def test_twenty_megabyte_file(self):
         self.assertRefused(
@@ -174,6 +182,10 @@ class FetchTests(SimpleTestCase):
     def test_only_web_addresses(self):
         with self.assertRaisesMessage(fetch.FetchError, "Only http:// and https:// addresses can be fetched."):
             fetch.fetch_url("file:///etc/passwd")
+
+    def test_a_port_out_of_range_is_named(self):
+        with self.assertRaisesMessage(fetch.FetchError, "This address has no valid port: https://example.org:99999/a"):
+            fetch.fetch_url("https://example.org:99999/a")
 
     def test_private_addresses_are_refused(self):
         loopback = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80))]

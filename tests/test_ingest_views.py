@@ -64,6 +64,18 @@ class SubmitTests(TestCase):
         self.assertContains(response, "The article is larger than the 0 MB limit (1.9 MB).", status_code=400)
         self.assertEqual(Article.objects.count(), 0)
 
+    def test_a_refused_source_gets_its_own_error_alone(self):
+        cases = [
+            ({"file": SimpleUploadedFile("empty.txt", b"", content_type="text/plain")}, "The submitted file is empty."),
+            ({"url": "not an address"}, "Enter a valid URL."),
+        ]
+        for data, message in cases:
+            with self.subTest(message=message):
+                response = self.client.post(reverse("relations:article-create"), data)
+                self.assertContains(response, message, status_code=400)
+                self.assertNotContains(response, "Give the article one way", status_code=400)
+        self.assertEqual(Article.objects.count(), 0)
+
     def test_one_way_at_a_time(self):
         response = self.client.post(reverse("relations:article-create"), {"text": ENGLISH, "url": "https://x.org/a"})
         self.assertContains(

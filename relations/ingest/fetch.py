@@ -38,8 +38,13 @@ def fetch_url(url: str, *, timeout: float | None = None, max_bytes: int | None =
     """The body of `url`, read within `timeout` seconds in all and at most `max_bytes` long."""
     timeout = timeout if timeout is not None else settings.ARTICLE_FETCH_TIMEOUT
     max_bytes = max_bytes if max_bytes is not None else settings.ARTICLE_MAX_BYTES
-    if urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).netloc:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise FetchError(_("Only http:// and https:// addresses can be fetched."))
+    try:
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError as exc:  # urllib would report it as a host name that does not resolve
+        raise FetchError(_("This address has no valid port: %(url)s") % {"url": url}) from exc
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain"})
     deadline = time.monotonic() + timeout
     try:

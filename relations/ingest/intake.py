@@ -128,9 +128,14 @@ def intake_file(data: bytes, *, filename: str, content_type: str = "", **meta) -
     is_html = name.endswith(HTML_SUFFIXES) or "html" in content_type or looks_like_html(data)
     if not is_html and not name.endswith(TEXT_SUFFIXES) and content_type != "text/plain":
         raise IntakeError(_("Only .txt and .html files can be imported."))
-    if looks_binary(data):
+    if data.startswith(UTF16_MARKS):
+        # Windows' "Unicode" text files: every other byte of Latin letters is zero, which looks binary.
+        markup = data.decode("utf-16", errors="replace")
+        is_html = is_html or looks_like_html(markup.encode("utf-8"))
+    elif looks_binary(data):
         raise IntakeError(binary_message())
-    markup = decode(data)
+    else:
+        markup = decode(data)
     if not is_html:
         return intake_text(markup, **meta)
     page_title, page_day, text = main_text(markup)
@@ -295,6 +300,9 @@ def check_size(size: int) -> None:
 
 def binary_message() -> str:
     return _("This file is not text: it looks like a binary file (an image, PDF or archive). Use .txt or .html.")
+
+
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def looks_binary(data: bytes) -> bool:

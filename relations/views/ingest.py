@@ -44,7 +44,9 @@ class ArticleSubmitForm(forms.Form):
     def clean(self):
         data = super().clean()
         given = [name for name in ("text", "file", "url") if data.get(name)]
-        if len(given) != 1:
+        # A source refused by its own field (an empty file, an address that is not one) has its error already.
+        refused = any(name in self.errors for name in ("text", "file", "url"))
+        if len(given) != 1 and not (refused and not given):
             raise ValidationError(_("Give the article one way: paste its text, upload a file, or give its address."))
         return data
 
