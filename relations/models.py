@@ -741,9 +741,14 @@ class Article(BumpsDataVersion, models.Model):
         # dashboard's cache once per article.
         return not self._state.adding
 
-    def clean(self) -> None:
-        if not normalize_text(self.text or ""):
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude)
+        # Here rather than in clean(): a form whose own check refused the text (a text stored already) excludes it,
+        # and the instance, holding no text, would get this error too.
+        if "text" not in (exclude or ()) and not normalize_text(self.text or ""):
             raise ValidationError({"text": _("An article needs its text.")})
+
+    def clean(self) -> None:
         if self.pk is not None and self.duplicate_of_id == self.pk:
             raise ValidationError({"duplicate_of": _("An article cannot be a near-duplicate of itself.")})
 

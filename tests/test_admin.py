@@ -447,6 +447,7 @@ class EditorTests(AdminData):
         response = self.client.post(admin_url(Article, "add"), data)
 
         self.assertContains(response, "This text is already stored as the article “A courtesy call at the ministry”.")
+        self.assertNotContains(response, "An article needs its text.")
         self.assertEqual(Article.objects.count(), 1)
 
     def test_article_list_leaves_the_full_text_in_the_database(self):
