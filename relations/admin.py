@@ -611,8 +611,52 @@ class MeetingCountryInline(RowAutocompleteInline, TabularInline):
     verbose_name_plural = _("countries: host and partners")
 
 
+def meeting_sides(meeting: Meeting | None) -> set[str]:
+    """Codes of the countries a stored meeting has."""
+    if meeting is None or meeting.pk is None:
+        return set()
+    return set(meeting.countries.values_list("country_id", flat=True))
+
+
+def check_side(form: forms.ModelForm, sides: set[str]) -> None:
+    """A participant represents one of the meeting's countries (the dashboard counts who met whom by side)."""
+    side = form.cleaned_data.get("side")
+    if side is not None and side.pk not in sides:
+        message = _("%(country)s is not one of this meeting's countries: add it to the meeting's countries first.")
+        form.add_error("side", message % {"country": side})
+
+
+class ParticipantFormSet(InlineFormSet):
+    """Participants whose side is one of the meeting's countries as the same form submits them (its countries
+    table, saved with it), or as stored when the form has none."""
+
+    def submitted_sides(self) -> set[str] | None:
+        prefix = MeetingCountryInline.model._meta.get_field("meeting").remote_field.get_accessor_name()
+        try:
+            total = min(int(self.data[f"{prefix}-TOTAL_FORMS"]), self.absolute_max)
+        except (KeyError, TypeError, ValueError):
+            return None
+        rows = (f"{prefix}-{index}" for index in range(total))
+        return {
+            self.data[f"{row}-country"]
+            for row in rows
+            if self.data.get(f"{row}-country") and not self.data.get(f"{row}-DELETE")
+        }
+
+    def clean(self) -> None:
+        super().clean()
+        sides = self.submitted_sides()
+        if sides is None:
+            sides = meeting_sides(self.instance)
+        for form in self.forms:
+            # Rows left as they were are not judged again: an editor fixes one thing at a time.
+            if form.has_changed() and not self._should_delete_form(form):
+                check_side(form, sides)
+
+
 class ParticipantInline(RowAutocompleteInline, TabularInline):
     model = Participant
+    formset = ParticipantFormSet
     extra = 1
     fields = ["official", "position", "side", "role", "title_as_written"]
     autocomplete_fields = ["official", "position", "side"]
@@ -753,8 +797,17 @@ class MeetingCountryAdmin(HistoryAdmin):
     autocomplete_fields = ["meeting", "country"]
 
 
+class ParticipantForm(AdminForm):
+    def clean(self):
+        data = super().clean()
+        if self.has_changed() and data.get("meeting") is not None:
+            check_side(self, meeting_sides(data["meeting"]))
+        return data
+
+
 @admin.register(Participant)
 class ParticipantAdmin(HistoryAdmin):
+    form = ParticipantForm
     list_display = ["official", "meeting", "side", "role", "position"]
     list_filter = ["role"]
     list_select_related = ["official", "meeting", "side", "position__official"]

@@ -201,6 +201,34 @@ class EditorTests(AdminData):
                 added = model.history.get(meeting_id=self.meeting.pk, history_type="+", history_user=self.editor)
                 self.assertEqual(added.history_user, self.editor)
 
+    def test_a_participant_represents_one_of_the_meetings_countries(self):
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        people, blank = formset_prefix(page, Participant)
+        chilean = make_official(full_name="Chilean Envoy", country=self.chile)
+        row = {f"{people}-{blank}-official": chilean.pk, f"{people}-{blank}-side": "CL"}
+        row[f"{people}-{blank}-role"] = "principal"
+        message = "Chile is not one of this meeting&#x27;s countries: add it to the meeting&#x27;s countries first."
+
+        response = self.client.post(url, form_data(page) | row)
+        self.assertContains(response, message)
+        self.assertFalse(self.meeting.participants.filter(official=chilean).exists())
+
+        # Chile added as a partner in the same form: accepted, saved together.
+        countries, blank = formset_prefix(page, MeetingCountry)
+        sides = {f"{countries}-{blank}-country": "CL", f"{countries}-{blank}-role": "partner"}
+        response = self.client.post(url, form_data(page) | row | sides)
+        self.assertRedirects(response, admin_url(Meeting, "changelist"))
+        self.assertEqual(self.meeting.participants.get(official=chilean).side_id, "CL")
+
+    def test_a_participant_added_alone_represents_one_of_the_meetings_countries(self):
+        url = admin_url(Participant, "add")
+        data = form_data(self.client.get(url)) | {"meeting": self.meeting.pk, "official": self.ambassador.pk}
+        response = self.client.post(url, data | {"side": "CL", "role": "principal"})
+        self.assertContains(response, "Chile is not one of this meeting&#x27;s countries")
+        response = self.client.post(url, data | {"side": "PE", "role": "principal"})
+        self.assertRedirects(response, admin_url(Participant, "changelist"))
+
     def test_history_page_shows_who_changed_what(self):
         url = admin_url(Meeting, "change", self.meeting.pk)
         data = form_data(self.client.get(url)) | {"title": "Renamed call"}
@@ -272,8 +300,8 @@ class EditorTests(AdminData):
         # More changes to the parts, same cost: one query per part and per foreign key, not per change.
         page = self.client.get(url)
         people, blank = formset_prefix(page, Participant)
-        guest = make_official(full_name="Second Guest", country=self.chile)
-        data = form_data(page) | {f"{people}-{blank}-official": guest.pk, f"{people}-{blank}-side": "CL"}
+        guest = make_official(full_name="Second Guest", country=self.peru)
+        data = form_data(page) | {f"{people}-{blank}-official": guest.pk, f"{people}-{blank}-side": "PE"}
         self.assertRedirects(self.client.post(url, data), admin_url(Meeting, "changelist"))
         with self.assertNumQueries(cost):
             response = self.client.get(admin_url(Meeting, "history", self.meeting.pk))
