@@ -8,6 +8,7 @@ them, otherwise by finding the words it quoted (names, dates, evidence sentences
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django import forms
@@ -100,6 +101,17 @@ class MeetingReview:
     def prefix(self) -> str:
         return f"m{self.index}"
 
+    @property
+    def has_errors(self) -> bool:
+        """Whether the page shows an error in this meeting: its form's, or (when included) a row's or a formset's."""
+        if not self.form.is_bound:
+            return False
+        if self.form.errors:
+            return True
+        if not self.form.cleaned_data.get("include"):
+            return False
+        return any(formset.total_error_count() for formset in (self.officials, self.commitments))
+
     def is_valid(self) -> bool:
         valid = self.form.is_valid()
         if not self.form.cleaned_data.get("include"):
@@ -136,8 +148,9 @@ class MeetingReview:
 
 def review_forms(proposal: dict | None, data=None) -> list[MeetingReview]:
     """A form per proposed meeting and a blank one, unticked, for a meeting extraction missed."""
-    countries = [(c.code, f"{c.name_en} ({c.code})") for c in Country.objects.order_by("name_en")]
-    sectors = [(sector.slug, sector.name_en) for sector in Sector.objects.order_by("name_en")]
+    # Names in the active language, sorted as read: "Jerman" comes after "Inggris" in the Indonesian form.
+    countries = [(c.code, f"{c.name} ({c.code})") for c in sorted(Country.objects.all(), key=name_order)]
+    sectors = [(sector.slug, sector.name) for sector in sorted(Sector.objects.all(), key=name_order)]
     proposed = [*((proposal or {}).get("meetings") or []), {}]
     reviews = []
     for index, meeting in enumerate(proposed):
@@ -165,6 +178,13 @@ def review_forms(proposal: dict | None, data=None) -> list[MeetingReview]:
             )
         )
     return reviews
+
+
+def name_order(item: Country | Sector) -> tuple[str, str]:
+    """Sort key for a name in the active language: accents and case aside ("Åland" with the A's), then as written."""
+    name = item.name
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return plain.casefold(), name
 
 
 def meeting_initial(meeting: dict) -> dict:
