@@ -583,6 +583,16 @@ class MeetingCountryFormSet(InlineFormSet):
         ]
         if len(hosts) > 1:
             raise ValidationError(_("A meeting has at most one host country."))
+        partners = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("country") is not None
+            and form.cleaned_data.get("role") == MeetingCountry.Role.PARTNER
+            and not self._should_delete_form(form)
+        ]
+        if not partners:
+            # A meeting with no partner would vanish from every country's page and chart, as approvals refuse it.
+            raise ValidationError(_("Every meeting needs at least one partner country."))
 
     def save(self, commit: bool = True):
         if commit:

@@ -335,6 +335,22 @@ class EditorTests(AdminData):
         self.assertContains(response, "A meeting has at most one host country.")
         self.assertFalse(Meeting.objects.filter(title="Two hosts").exists())
 
+    def test_a_meeting_keeps_a_partner_country(self):
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        countries, _ = formset_prefix(page, MeetingCountry)
+        data = form_data(page) | {f"{countries}-0-DELETE": "on", f"{countries}-1-DELETE": "on"}
+        response = self.client.post(url, data)
+        self.assertContains(response, "Every meeting needs at least one partner country.")
+        self.assertEqual(self.meeting.countries.count(), 2)
+
+        add = self.client.get(admin_url(Meeting, "add"))
+        data = form_data(add) | {"held_on": "2025-01-20", "title": "Home only", "kind": "other"}
+        data |= {f"{countries}-0-country": "ID", f"{countries}-0-role": "host"}
+        response = self.client.post(admin_url(Meeting, "add"), data)
+        self.assertContains(response, "Every meeting needs at least one partner country.")
+        self.assertFalse(Meeting.objects.filter(title="Home only").exists())
+
     def test_broken_rules_in_inlines_come_back_as_messages(self):
         url = admin_url(Meeting, "change", self.meeting.pk)
         page = self.client.get(url)
