@@ -1075,6 +1075,12 @@ class EnsureAdminTests(TestCase):
         self.assertTrue(self.client.login(username="admin", password=password))
         self.assertEqual(User.objects.count(), 1)
 
+    def test_the_benchmarks_account_does_not_stand_for_an_admin(self):
+        User.objects.create_superuser(username="bench", password=None)
+        output = self.run_command()
+        self.assertIn("Created the superuser 'admin'.", output)
+        self.assertTrue(User.objects.get(username="admin").is_superuser)
+
     def test_two_fresh_databases_get_different_passwords(self):
         first = re.search(r"password: (\S+)", self.run_command()).group(1)
         User.objects.all().delete()

@@ -6,6 +6,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from relations.benchmark import BENCH_USERNAME
+
 
 class Command(BaseCommand):
     help = (
@@ -20,7 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: str, **options) -> None:
         User = get_user_model()
         site = f"http://{host}:{port}"
-        superuser = User.objects.filter(is_superuser=True).order_by("pk").first()
+        # The benchmarks' own account (left by an interrupted run) is nobody's way in.
+        superuser = User.objects.filter(is_superuser=True).exclude(username=BENCH_USERNAME).order_by("pk").first()
         if superuser is not None:
             name = superuser.get_username()
             self.stdout.write(
