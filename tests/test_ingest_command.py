@@ -88,8 +88,63 @@ class IngestCommandTests(TestCase):
         self.assertIn("photo.txt: refused: This file is not text", out.getvalue())
         self.assertEqual(Article.objects.count(), 0)
 
+    def test_a_url_or_an_odd_path_is_refused_with_what_the_command_takes(self):
+        fifo = self.root / "pipe.txt"
+        os.mkfifo(fifo)
+        cases = [
+            (
+                "https://example.org/a.html",
+                "Not a file: https:/example.org/a.html. This command takes files and folders",
+            ),
+            (str(fifo), f"Neither a regular file nor a folder: {fifo}"),
+            (str(self.root / "missing.txt"), "No such file or folder:"),
+        ]
+        for argument, message in cases:
+            with self.subTest(argument=argument), self.assertRaisesMessage(CommandError, message):
+                self.ingest(argument)
+
+    def test_a_file_name_that_is_not_utf8_is_printed_and_the_run_goes_on(self):
+        odd = Path(os.fsdecode(bytes(self.root / "caf") + b"\xe9.txt"))
+        odd.write_text(INDONESIAN)
+        out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")  # a strict UTF-8 terminal
+        with mock.patch(SEND):
+            call_command("ingest", str(odd), str(self.root / "a-english.txt"), stdout=out)
+        out.seek(0)
+        printed = out.read()
+        self.assertIn("caf\ufffd.txt: article #", printed)
+        self.assertEqual(Article.objects.count(), 2)
+
+    def test_a_file_over_the_limit_is_refused_before_it_is_read(self):
+        big = self.root / "big.txt"
+        big.write_text(ENGLISH)
+        with (
+            self.settings(ARTICLE_MAX_BYTES=100),
+            mock.patch.object(Path, "read_bytes", side_effect=AssertionError("read")),
+            self.assertRaisesMessage(CommandError, "1 file(s) could not be imported."),
+        ):
+            self.ingest(str(big))
+
+    def test_ctrl_c_says_what_was_taken_in_and_how_to_go_on(self):
+        calls = []
+
+        def interrupt_second(*args, **kwargs):
+            calls.append(args)
+            if len(calls) == 2:
+                raise KeyboardInterrupt
+
+        with (
+            mock.patch(SEND, side_effect=interrupt_second),
+            self.assertRaisesMessage(CommandError, "Interrupted after 2 of 3 file(s)"),
+        ):
+            self.ingest(str(self.root))
+
 
 class RequeuePendingCommandTests(TestCase):
+    def test_stale_minutes_out_of_range_are_refused(self):
+        for value in ("-5", "99999999999999"):
+            with self.subTest(value=value), self.assertRaisesMessage(CommandError, "--stale-minutes must be between"):
+                call_command("requeue_pending", "--stale-minutes", value, stdout=io.StringIO())
+
     def test_queues_pending_articles(self):
         Article.objects.create(text=ENGLISH)
         out = io.StringIO()

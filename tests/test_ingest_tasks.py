@@ -5,6 +5,7 @@ from unittest import mock
 
 import kombu.exceptions
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import OperationalError, connection
 from django.db.models import Max
 from django.test import TestCase
@@ -15,6 +16,7 @@ from config.celery import app
 from relations.ingest import gazetteer
 from relations.ingest.errors import ExtractionError
 from relations.ingest.intake import Outcome, intake_text
+from relations.ingest.propose import propose_meetings
 from relations.ingest.queue import queue_extraction, requeue_pending, send_extraction
 from relations.models import Article, Country, CountryAlias, Sector
 from relations.tasks import extract_article_task, requeue_pending_articles_task
@@ -255,6 +257,17 @@ class BrokerDownTests(TestCase):
         with mock.patch(SEND) as send:
             self.assertEqual(requeue_pending_articles_task(), 1)
         send.assert_called_once_with((lost.pk,), retry_policy=mock.ANY)
+
+    def test_an_article_left_processing_past_the_time_limit_is_extracted_again(self):
+        """A worker that died, or a command stopped with Ctrl-C mid-extraction, left it "processing" for good."""
+        abandoned = make_article(text=ENGLISH, status=Article.Status.PROCESSING)
+        make_article(text=ENGLISH + " Being extracted now.", status=Article.Status.PROCESSING)
+        past_limit = timezone.now() - dt.timedelta(seconds=settings.EXTRACTION_TIME_LIMIT + 61)
+        Article.objects.filter(pk=abandoned.pk).update(updated_at=past_limit)
+        with mock.patch(SEND) as send:
+            self.assertEqual(requeue_pending(), (1, 0))
+        send.assert_called_once_with((abandoned.pk,), retry_policy=mock.ANY)
+        self.assertEqual(propose_meetings(abandoned.pk), "proposed")  # the task claims it again
 
     def test_near_duplicates_are_not_requeued(self):
         original = make_article(text=ENGLISH, status=Article.Status.PROPOSED)

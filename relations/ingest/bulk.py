@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.db import connection, connections
 
-from relations.ingest.intake import IntakeError, Outcome, intake_file
+from relations.ingest.intake import IntakeError, Outcome, check_size, intake_file
 from relations.ingest.propose import propose_meetings
 from relations.ingest.queue import send_extraction
 
@@ -96,6 +96,7 @@ def _ignore_interrupts() -> None:
 
 def take_in(path: Path, options: TakeIn) -> Taken:
     try:
+        check_size(path.stat().st_size)  # before reading it into memory
         intake = intake_file(
             path.read_bytes(),
             filename=path.name,

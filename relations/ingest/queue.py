@@ -13,6 +13,7 @@ import logging
 
 import kombu.exceptions
 import redis.exceptions
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -67,12 +68,20 @@ def broker_down_message(exc: Exception) -> str:
     ) % {"error": exc}
 
 
+def stuck_after() -> dt.timedelta:
+    """How long an article stays "processing" at most: a worker's extraction is stopped at its hard time limit.
+    Older ones were abandoned (a worker that died, a command interrupted with Ctrl-C)."""
+    return dt.timedelta(seconds=settings.EXTRACTION_TIME_LIMIT + 60)
+
+
 def requeue_pending(*, include_failed: bool = False, stale_after: dt.timedelta | None = None) -> tuple[int, int]:
-    """Send every pending article again (and failed ones, and queued ones older than `stale_after`).
+    """Send every pending article again, and those left "processing" past any extraction's time limit (and failed
+    ones, and queued ones older than `stale_after`).
 
     Returns (sent, still pending). Near-duplicates are never extracted: they are reviewed with their original.
     """
     wanted = Q(status=Article.Status.PENDING)
+    wanted |= Q(status=Article.Status.PROCESSING, updated_at__lt=timezone.now() - stuck_after())
     if include_failed:
         wanted |= Q(status=Article.Status.FAILED)
     if stale_after is not None:

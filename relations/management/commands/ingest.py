@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relations.ingest.bulk import JobsError, TakeIn, check_jobs, take_in_all
 from relations.ingest.intake import HTML_SUFFIXES, TEXT_SUFFIXES, Outcome
-from relations.ingest.queue import requeue_pending
+from relations.ingest.queue import requeue_pending, stuck_after
 from relations.models import Article
 
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -51,17 +51,27 @@ class Command(BaseCommand):
         counts = Counter()
         options = TakeIn(published=published, language=language, wait=wait)
         styles = {"success": self.style.SUCCESS, "warning": self.style.WARNING, "error": self.style.ERROR}
+        done = 0
         with closing(take_in_all(files, options, min(jobs, len(files)))) as taken_in:
             try:
                 for number, (path, taken) in enumerate(zip(files, taken_in, strict=True), 1):
                     counts.update(taken.counts)
                     message = styles[taken.style](taken.message) if taken.style else taken.message
-                    self.stdout.write(f"[{number}/{len(files)}] {path}: {message}")
+                    self.stdout.write(f"[{number}/{len(files)}] {shown(path)}: {message}")
+                    done = number
             except BrokenProcessPool as exc:
                 raise CommandError(
                     f"An intake process ended unexpectedly ({exc}). The files listed above were taken in; run the "
                     "command again for the rest (files already stored are recognised)."
                 ) from exc
+            except KeyboardInterrupt:
+                minutes = -(-stuck_after().seconds // 60)
+                raise CommandError(
+                    f"Interrupted after {done} of {len(files)} file(s); those listed above were taken in. Run the "
+                    "command again for the rest (files already stored are recognised). An article interrupted in "
+                    f"the middle of its extraction is extracted again by the next `ingest` or `requeue_pending` "
+                    f"from {minutes} minutes on."
+                ) from None
         self.stdout.write(summary(len(files), counts, wait))
         if counts["refused"]:
             raise CommandError(f"{counts['refused']} file(s) could not be imported.")
@@ -73,8 +83,20 @@ def article_files(paths: list[Path]):
             yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
         elif path.is_file():
             yield path
+        elif path.parts and path.parts[0].lower() in ("http:", "https:"):  # Path made "https://x" into "https:/x"
+            raise CommandError(
+                f"Not a file: {shown(path)}. This command takes files and folders; give an article's address on "
+                "the submission page (/articles/new/), or save the page as .html first."
+            )
+        elif path.exists():
+            raise CommandError(f"Neither a regular file nor a folder: {shown(path)}")
         else:
-            raise CommandError(f"No such file or folder: {path}")
+            raise CommandError(f"No such file or folder: {shown(path)}")
+
+
+def shown(path: Path) -> str:
+    """The path as printable text: a name that is not valid UTF-8 shows its odd bytes as replacement marks."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def summary(total: int, counts: Counter, wait: bool) -> str:
