@@ -104,7 +104,8 @@ CACHES = caches(
 )
 
 # Celery: Redis as broker when REDIS_URL is set; otherwise tasks run in-process so the embedded setup needs nothing.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# (The in-memory broker named with a host: without one, kombu warns about it on every task sent.)
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # After a write, a worker computes the dashboard's busiest pages before a reader asks (relations/warming.py).
@@ -176,4 +177,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Tasks run in-process without a broker: a "Task … succeeded" line per article would interleave with the
+    # output of the command or page that ran it. A worker's log keeps them.
+    "loggers": {} if REDIS_URL else {"celery.app.trace": {"level": "WARNING"}},
 }

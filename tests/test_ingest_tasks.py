@@ -1,5 +1,6 @@
 import contextlib
 import datetime as dt
+import logging
 import time
 from unittest import mock
 
@@ -268,6 +269,15 @@ class BrokerDownTests(TestCase):
             self.assertEqual(requeue_pending(), (1, 0))
         send.assert_called_once_with((abandoned.pk,), retry_policy=mock.ANY)
         self.assertEqual(propose_meetings(abandoned.pk), "proposed")  # the task claims it again
+
+    def test_in_process_tasks_log_nothing_beside_a_commands_output(self):
+        """Without a broker (`make run`, `ingest`): no broker warning and no "Task … succeeded" line per article."""
+        if not app.conf.task_always_eager:
+            self.skipTest("tasks go to a worker here")
+        article = make_article(text=ENGLISH)
+        with self.assertNoLogs("kombu", "WARNING"), mock.patch(EXTRACTOR, return_value=proposal(chile_meeting())):
+            send_extraction(article.pk)
+        self.assertGreaterEqual(logging.getLogger("celery.app.trace").getEffectiveLevel(), logging.WARNING)
 
     def test_near_duplicates_are_not_requeued(self):
         original = make_article(text=ENGLISH, status=Article.Status.PROPOSED)
