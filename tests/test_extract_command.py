@@ -89,6 +89,10 @@ class GazetteerSourceTests(TestCase):
 
 
 class ScoreCommandTests(TestCase):
+    def test_negative_speed_passes_are_refused(self):
+        with self.assertRaisesMessage(CommandError, "--speed must be a number of passes, 0 or more."):
+            call_command("score_extraction", "--speed", "-3", "--eval-dir", "/nonexistent-eval", stdout=StringIO())
+
     def test_missing_evaluation_set(self):
         with self.assertRaisesMessage(CommandError, "the shared evaluation set is not next to this project"):
             call_command("score_extraction", "--eval-dir", "/nonexistent-eval", stdout=StringIO())

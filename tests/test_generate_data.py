@@ -1,8 +1,9 @@
 """generate_data on the configured database: PostgreSQL's COPY path in CI, executemany on SQLite."""
 
 from io import StringIO
+from unittest import mock
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F
 from django.test import TestCase
@@ -139,3 +140,18 @@ class GenerateAgainTests(TestCase):
         generate("--meetings", "10", "--no-progress")
         self.assertEqual(Meeting.objects.count(), 10)
         self.assertTrue(MeetingSector.objects.exists())
+
+
+class GenerateOptionsTests(TestCase):
+    def test_a_count_out_of_range_is_refused_before_anything_is_written(self):
+        for count in ("0", "-5", "1000000000000"):
+            with self.subTest(count=count), self.assertRaisesMessage(CommandError, "--meetings must be between 1 and"):
+                generate("--meetings", count)
+        self.assertFalse(Meeting.objects.exists())
+
+    def test_ctrl_c_says_what_is_kept(self):
+        with (
+            mock.patch("relations.synthetic.generate", side_effect=KeyboardInterrupt),
+            self.assertRaisesMessage(CommandError, "Interrupted. Every batch written so far is whole"),
+        ):
+            generate("--meetings", "10", "--no-progress")

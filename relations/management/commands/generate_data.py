@@ -33,6 +33,9 @@ class ProgressBar:
         self.stream.flush()
 
 
+MAX_MEETINGS = 100_000_000
+
+
 class Command(BaseCommand):
     help = (
         "Add N synthetic meetings with their countries, participants, sectors, articles and commitments. "
@@ -48,15 +51,22 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Do not draw the progress bar.")
 
     def handle(self, *args, meetings, seed, clear, batch_size, database, no_progress, **options):
-        if meetings < 1:
-            raise CommandError("--meetings must be at least 1.")
+        if not 1 <= meetings <= MAX_MEETINGS:
+            # Officials' careers are drawn up front (N/22 officials): a typo's trillion would run out of memory.
+            raise CommandError(f"--meetings must be between 1 and {MAX_MEETINGS:,}.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         started = time.monotonic()
         if clear:
             synthetic.clear(using=database)
         progress = None if no_progress else ProgressBar(meetings, stream=self.stderr._out)
-        counts = synthetic.generate(meetings, seed=seed, using=database, batch_size=batch_size, progress=progress)
+        try:
+            counts = synthetic.generate(meetings, seed=seed, using=database, batch_size=batch_size, progress=progress)
+        except KeyboardInterrupt:
+            raise CommandError(
+                "Interrupted. Every batch written so far is whole (one transaction each); the one under way was "
+                "rolled back. Run `generate_data --clear` to start again from nothing."
+            ) from None
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{value:,} {name.replace('_', ' ')}" for name, value in vars(counts).items())
         self.stdout.write(f"Added {summary} in {elapsed:.1f} s.")

@@ -35,6 +35,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["speed"] < 0:
+            raise CommandError("--speed must be a number of passes, 0 or more.")
         folder = Path(options["eval_dir"])
         scorer = folder / "score.py"
         if not scorer.exists():
