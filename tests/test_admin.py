@@ -307,6 +307,11 @@ class EditorTests(AdminData):
             response = self.client.get(admin_url(Meeting, "history", self.meeting.pk))
         self.assertEqual(len(response.context["part_changes"]), len(changes) + 1)
 
+    def test_admin_pages_name_the_sites_icon(self):
+        for url in ("/admin/", admin_url(Meeting, "changelist"), admin_url(Meeting, "change", self.meeting.pk)):
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), 'rel="icon" href="/static/relations/favicon.svg"')
+
     def test_meeting_is_added_with_a_host_and_a_partner(self):
         page = self.client.get(admin_url(Meeting, "add"))
         data = form_data(page) | {"held_on": "2025-01-20", "title": "Phone call", "kind": "phone_call"}
