@@ -237,7 +237,8 @@ def server_time_limit(seconds: float | None, using: str):
     if not seconds or connection.vendor != "postgresql":
         yield
         return
-    milliseconds = int(seconds * 1000)
+    # PostgreSQL takes whole milliseconds up to INT_MAX, and reads 0 as no limit: a tiny timeout is 1 ms, not none.
+    milliseconds = min(max(math.ceil(seconds * 1000), 1), 2**31 - 1)
 
     def limit(sender, connection, **kwargs):
         if connection.alias == using:
@@ -363,14 +364,27 @@ def measure(
     return result
 
 
-def bench_user():
-    user, _ = get_user_model().objects.get_or_create(
+@contextmanager
+def bench_account():
+    """The benchmark's superuser (BENCH_USERNAME) for the length of a run. Created when missing, and then deleted at
+    the end, after an error or Ctrl-C too: left behind, it would be taken for the site's administrator. An account
+    of that name that was there before stays, with the rights it had."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
         username=BENCH_USERNAME, defaults={"is_staff": True, "is_superuser": True}
     )
-    if not (user.is_staff and user.is_superuser and user.is_active):
-        user.is_staff = user.is_superuser = user.is_active = True
-        user.save(update_fields=["is_staff", "is_superuser", "is_active"])
-    return user
+    rights = {name: getattr(user, name) for name in ("is_staff", "is_superuser", "is_active")}
+    if not all(rights.values()):
+        for name in rights:
+            setattr(user, name, True)
+        user.save(update_fields=list(rights))
+    try:
+        yield user
+    finally:
+        if created:
+            User.objects.filter(pk=user.pk).delete()
+        elif not all(rights.values()):
+            User.objects.filter(pk=user.pk).update(**rights)
 
 
 @contextmanager
@@ -403,30 +417,34 @@ def run(
     with (
         quiet_request_log(),
         override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]),
+        bench_account() as user,  # made and deleted outside the time limit, which could cancel the deletion
         server_time_limit(timeout, using),
     ):
         client = Client()
-        client.force_login(bench_user())
-        for name in pages:
-            try:
-                url = PAGES[name](targets)
-            except Exception as exc:
-                result = Result(page=name, error=f"{type(exc).__name__}: {exc}"[:300])
-            else:
-                result = measure(
-                    client,
-                    name,
-                    url,
-                    requests=requests,
-                    warmup=warmup,
-                    using=using,
-                    budget=budget,
-                    timeout=timeout,
-                    settle_gc=settle_gc,
-                )
-            results.append(result)
-            if progress:
-                progress(result)
+        client.force_login(user)
+        try:
+            for name in pages:
+                try:
+                    url = PAGES[name](targets)
+                except Exception as exc:
+                    result = Result(page=name, error=f"{type(exc).__name__}: {exc}"[:300])
+                else:
+                    result = measure(
+                        client,
+                        name,
+                        url,
+                        requests=requests,
+                        warmup=warmup,
+                        using=using,
+                        budget=budget,
+                        timeout=timeout,
+                        settle_gc=settle_gc,
+                    )
+                results.append(result)
+                if progress:
+                    progress(result)
+        finally:
+            client.logout()  # its session goes with it
     return results
 
 

@@ -21,7 +21,7 @@ import tempfile
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +133,7 @@ def bench_articles(samples: list[Sample], count: int, *, run: str, seed: int = 0
         number += 1
         body = [p for index, sample in enumerate(chosen) for p in pieces(sample.paragraphs)[index]]
         first = chosen[0]
-        header = [f"TITLE: [bench {run}] {number}: {first.paragraphs[0][:150]}"]
+        header = [f"TITLE: {run_title_prefix(run)}{number}: {first.paragraphs[0][:150]}"]
         if first.published_on:
             header.append(f"PUBLISHED: {first.published_on.isoformat()}")
         text = "\n".join(header) + "\n\n" + "\n\n".join(body) + f"\n\n(Benchmark run {run}, article {number}.)\n"
@@ -408,19 +408,41 @@ def ingest_through_celery(
     return result
 
 
-def cleanup(article_ids: list[int]) -> int:
+def run_title_prefix(run: str) -> str:
+    """How the title of every article of `run` begins (bench_articles' TITLE line, kept by intake)."""
+    return f"[bench {run}] "
+
+
+def cleanup(article_ids: Iterable[int] = (), *, run: str | None = None) -> int:
     """Delete the articles a run created, and their history rows (after them: deleting an article records it).
+
+    `run` also finds those whose id the run never learnt (stored by an intake process when Ctrl-C stopped it).
 
     Then, on PostgreSQL, vacuum both tables: each run leaves several dead versions of every article (each status
     change rewrites the row and its text's trigram index entries), and where autovacuum is off or behind, the next
     run's near-duplicate window would step over them all (runs on the same database grew slower, 65 to 81 s)."""
-    deleted, _ = Article.objects.filter(pk__in=article_ids).delete()
-    Article.history.filter(id__in=article_ids).delete()
+    _drop_if_unusable()
+    ids = set(article_ids)
+    if run:
+        ids |= set(Article.objects.filter(title__startswith=run_title_prefix(run)).values_list("pk", flat=True))
+    deleted, _ = Article.objects.filter(pk__in=ids).delete()
+    Article.history.filter(id__in=ids).delete()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         tables = [connection.ops.quote_name(m._meta.db_table) for m in (Article, Article.history.model)]
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
     return deleted
+
+
+def _drop_if_unusable() -> None:
+    """After Ctrl-C the connection may be mid-query or in a failed transaction: the cleanup needs a fresh one."""
+    raw = connection.connection
+    if connection.vendor != "postgresql" or raw is None or connection.in_atomic_block:
+        return
+    from psycopg.pq import TransactionStatus
+
+    if raw.info.transaction_status != TransactionStatus.IDLE:
+        connection.close()
 
 
 def run_id() -> str:

@@ -1,8 +1,9 @@
 """Throughput of one page under load: gunicorn on loopback, driven by wrk (the `bench_load` command).
 
 The server is the production one (`config.wsgi` under gunicorn, DEBUG off, collected static files) on the
-configured database and Redis; the client is wrk with the session cookie of the benchmark's superuser. The page's
-URL is chosen like `relations.benchmark` chooses it (the busiest partner country...).
+configured database and Redis; the client is wrk with the session cookie of the benchmark's superuser (made for the
+run, deleted after it). The page's URL is chosen like `relations.benchmark` chooses it (the busiest partner
+country...).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -135,11 +138,17 @@ def static_files_state() -> str:
     return f"collectstatic ran at {when}; static files unchanged since."
 
 
-def session_cookie() -> str:
-    """A session of the benchmark's superuser (created when missing), as a Cookie header value."""
-    client = Client()
-    client.force_login(benchmark.bench_user())
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+@contextmanager
+def bench_session() -> Iterator[str]:
+    """A session of the benchmark's superuser, as a Cookie header value, for the length of a run: the session is
+    ended afterwards, and the account deleted when the run created it (relations.benchmark.bench_account)."""
+    with benchmark.bench_account() as user:
+        client = Client()
+        client.force_login(user)
+        try:
+            yield f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        finally:
+            client.logout()
 
 
 def page_url(page: str) -> str:

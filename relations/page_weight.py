@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +72,38 @@ class PageWeight:
         return self.first.bytes <= FIRST_LOAD_TARGET and self.repeat.bytes <= REPEAT_LOAD_TARGET
 
 
+class PageWeightError(RuntimeError):
+    """The measurement cannot go on: the server, the login or a page failed; the message says which."""
+
+
+def check_url_base(url: str) -> str:
+    """`url` without its trailing slash when it is the base of a web server (http or https, a host, no query):
+    raises PageWeightError otherwise."""
+    parts = urllib.parse.urlsplit(url.strip())
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if parts.scheme not in {"http", "https"} or not parts.hostname or not port_ok or parts.query or parts.fragment:
+        raise PageWeightError(f"{url!r} is not the base URL of a web server, e.g. http://127.0.0.1:8000.")
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+def check_serving(base_url: str, timeout: float = 10.0) -> None:
+    """Raise PageWeightError unless `base_url` answers its login page with 200: before the browser starts."""
+    url = base_url + "/accounts/login/"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise PageWeightError(f"No answer from {url}: {reason}.") from exc
+    if status != 200:
+        raise PageWeightError(f"{url} answered HTTP {status} instead of 200: is it this site?")
+
+
 def chromium_path() -> str | None:
     """Debian's chromium (or $CHROMIUM), as the browser tests use it."""
     return shutil.which(os.environ.get("CHROMIUM", "chromium")) or shutil.which("/usr/bin/chromium")
@@ -115,14 +148,14 @@ def _wait_until_serving(server: subprocess.Popen, url: str, timeout: float) -> N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({server.returncode}): {server.stderr.read().decode()[-2000:]}")
+            raise PageWeightError(f"gunicorn exited ({server.returncode}): {server.stderr.read().decode()[-2000:]}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
-    raise RuntimeError(f"no answer from {url} after {timeout:.0f} s")
+    raise PageWeightError(f"no answer from {url} after {timeout:.0f} s")
 
 
 @contextmanager
@@ -180,7 +213,7 @@ def _log_in(context, base_url: str, username: str, password: str) -> None:
         max_redirects=0,
     )
     if response.status != 302:
-        raise RuntimeError(f"logging in as {username} failed (HTTP {response.status})")
+        raise PageWeightError(f"logging in as {username} failed (HTTP {response.status})")
 
 
 def _load(context, url: str) -> Load:
@@ -198,7 +231,10 @@ def _load(context, url: str) -> Load:
     )
     cdp.send("Network.enable")
     try:
-        page.goto(url, wait_until="load")
+        response = page.goto(url, wait_until="load")
+        if response is None or response.status != 200:
+            # A missing page weighs little and "meets" every target: a wrong page, not a light one.
+            raise PageWeightError(f"{url} answered HTTP {response.status if response else '?'} instead of 200.")
         page.wait_for_function(
             "document.querySelectorAll('.chart.is-drawn').length === document.querySelectorAll('[data-figure]').length"
         )

@@ -8,7 +8,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
@@ -19,13 +21,18 @@ from .test_generate_data import generate, make_reference
 KEYS = {"page", "p50_ms", "p95_ms", "queries", "floor_ms"}
 
 
-def bench(*args: str) -> tuple[list[dict], str]:
+def bench(*args: str, failed: str | None = None) -> tuple[list[dict], str]:
+    """The JSON rows and the output of a small run; `failed`: the error it must end with (some pages failed)."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "bench.json"
         out = StringIO()
-        call_command(
-            "bench", "--requests", "2", "--warmup", "1", "--json", str(path), *args, stdout=out, stderr=StringIO()
-        )
+        command = ["bench", "--requests", "2", "--warmup", "1", "--json", str(path), *args]
+        if failed is None:
+            call_command(*command, stdout=out, stderr=StringIO())
+        else:
+            with pytest.raises(CommandError) as raised:
+                call_command(*command, stdout=out, stderr=StringIO())
+            assert str(raised.value) == failed
         return json.loads(path.read_text()), out.getvalue()
 
 
@@ -66,17 +73,54 @@ class BenchTests(TestCase):
             time.sleep(2)
 
         with mock.patch("relations.benchmark._fetch", side_effect=slow):
-            rows, _ = bench("--pages", "meeting", "--timeout", "0.2")
+            rows, _ = bench("--pages", "meeting", "--timeout", "0.2", failed="1 of 1 pages failed.")
         self.assertEqual(rows[0]["error"], "PageTimeout: a request took more than 0.2 s")
 
     def test_a_broken_page_is_an_error_row(self):
         pages = {**benchmark.PAGES, "overview": lambda targets: "/no-such-page/"}
         with mock.patch.dict(benchmark.PAGES, pages):
-            rows, output = bench("--pages", "overview", "meeting")
+            rows, output = bench("--pages", "overview", "meeting", failed="1 of 2 pages failed.")
         self.assertEqual(rows[0]["error"], "PageError: HTTP 404")
         self.assertIsNone(rows[0]["p50_ms"])
         self.assertEqual(rows[1]["page"], "meeting")
         self.assertIn("overview: PageError: HTTP 404", output)
+
+    def test_a_page_named_twice_is_measured_once(self):
+        rows, output = bench("--pages", "meeting", "overview", "meeting", "overview")
+        self.assertEqual([row["page"] for row in rows], ["meeting", "overview"])
+        self.assertEqual(output.count("| meeting "), 1)
+
+    def test_the_benchmarks_account_is_deleted_after_the_run(self):
+        bench("--pages", "meeting")
+        self.assertFalse(get_user_model().objects.filter(username=benchmark.BENCH_USERNAME).exists())
+
+    def test_the_benchmarks_account_is_deleted_after_a_failed_run_too(self):
+        with (
+            mock.patch("relations.benchmark.measure", side_effect=KeyboardInterrupt),
+            self.assertRaises(KeyboardInterrupt),
+        ):
+            call_command("bench", "--pages", "meeting", "--requests", "1", stdout=StringIO(), stderr=StringIO())
+        self.assertFalse(get_user_model().objects.filter(username=benchmark.BENCH_USERNAME).exists())
+
+    def test_an_account_of_that_name_made_before_is_kept_with_its_rights(self):
+        get_user_model().objects.create_user(benchmark.BENCH_USERNAME, password="x")
+        bench("--pages", "meeting")
+        user = get_user_model().objects.get(username=benchmark.BENCH_USERNAME)
+        self.assertEqual((user.is_staff, user.is_superuser, user.is_active), (False, False, True))
+
+
+class EmptyDatabaseTests(TestCase):
+    def test_a_run_with_failed_pages_ends_with_an_error_after_the_table(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "bench.json"
+            out = StringIO()
+            with self.assertRaises(CommandError) as raised:
+                call_command("bench", "--requests", "1", "--json", str(path), stdout=out, stderr=StringIO())
+            rows = json.loads(path.read_text())  # the report is written all the same
+        failed = sum(1 for row in rows if row["error"])
+        self.assertGreater(failed, 0)
+        self.assertEqual(str(raised.exception), f"{failed} of {len(benchmark.DEFAULT_PAGES)} pages failed.")
+        self.assertIn("Errors:", out.getvalue())  # the table is printed first
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
@@ -93,6 +137,12 @@ class ServerTimeLimitTests(TransactionTestCase):
             connection.close()  # the benchmark drops a busy connection: the next one is limited too
             self.assertEqual(self.setting(), "1500ms")
         self.assertEqual(self.setting(), before)
+
+    def test_a_tiny_timeout_is_one_millisecond_and_a_huge_one_the_servers_largest(self):
+        with benchmark.server_time_limit(0.0001, "default"):
+            self.assertEqual(self.setting(), "1ms")  # 0 would be no limit at all
+        with benchmark.server_time_limit(1e10, "default"):
+            self.assertEqual(self.setting(), "2147483647ms")
 
 
 class StatementTests(SimpleTestCase):

@@ -3,16 +3,20 @@
 import os
 import tempfile
 import time
+from importlib import import_module
+from io import StringIO
 from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
-from django.test import SimpleTestCase, override_settings
+from django.test import SimpleTestCase, TransactionTestCase, override_settings
 
-from relations import loadtest
+from relations import benchmark, loadtest
 
 WRK_CLEAN = """\
 Running 30s test @ http://127.0.0.1:41234/countries/JP/
@@ -165,6 +169,51 @@ class CommandRefusalTests(SimpleTestCase):
             self.assertRaisesMessage(CommandError, "run `manage.py collectstatic --noinput` first."),
         ):
             call_command("bench_load")
+
+
+class BenchAccountTests(TransactionTestCase):
+    """The run's superuser and its session last as long as the run (gunicorn and wrk replaced here)."""
+
+    def load(self, run) -> dict:
+        seen = {}
+
+        def fake_run(**kwargs):
+            seen["cookie"] = kwargs["cookie"]
+            seen["account"] = get_user_model().objects.filter(username=benchmark.BENCH_USERNAME, is_superuser=True)
+            seen["account"] = seen["account"].exists()
+            return run(**kwargs)
+
+        with (
+            mock.patch("relations.loadtest.find_wrk", return_value="wrk"),
+            mock.patch("relations.loadtest.static_files_state", return_value="collected"),
+            mock.patch("relations.loadtest.page_url", return_value="/"),
+            mock.patch("relations.management.commands.bench_load._wrk_version", return_value="wrk 4"),
+            mock.patch("relations.loadtest.run", side_effect=fake_run),
+        ):
+            try:
+                call_command("bench_load", "--duration", "1", "--warmup", "0", stdout=StringIO(), stderr=StringIO())
+            except CommandError as exc:
+                seen["error"] = str(exc)
+        return seen
+
+    def assert_nothing_left(self, cookie: str) -> None:
+        self.assertFalse(get_user_model().objects.filter(username=benchmark.BENCH_USERNAME).exists())
+        session_key = cookie.split("=", 1)[1]
+        self.assertFalse(import_module(settings.SESSION_ENGINE).SessionStore().exists(session_key))
+
+    def test_the_account_and_its_session_are_deleted_after_the_run(self):
+        seen = self.load(lambda **kwargs: result(loadtest.parse_wrk(WRK_CLEAN)))
+        self.assertTrue(seen["account"])
+        self.assertNotIn("error", seen)
+        self.assert_nothing_left(seen["cookie"])
+
+    def test_the_account_and_its_session_are_deleted_after_a_failed_run(self):
+        def failing(**kwargs):
+            raise loadtest.LoadTestError("gunicorn exited with 1")
+
+        seen = self.load(failing)
+        self.assertEqual(seen["error"], "gunicorn exited with 1")
+        self.assert_nothing_left(seen["cookie"])
 
 
 class StaticFilesStateTests(SimpleTestCase):

@@ -192,6 +192,15 @@ def test_bench_weight_measures_compressed_first_load_and_cached_repeat_load(prod
     assert list(get_user_model().objects.values_list("username", flat=True)) == ["analyst"]
 
 
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_page_that_does_not_answer_200_is_refused_not_weighed(production_site, chromium):
+    with pytest.raises(page_weight.PageWeightError, match=r"/countries/QQ/ answered HTTP 404 instead of 200\."):
+        page_weight.measure(
+            production_site, {"partner": "/countries/QQ/"}, username="analyst", password=PASSWORD, chromium=chromium
+        )
+
+
 def test_table_marks_a_page_over_its_target():
     heavy = page_weight.Load(bytes=page_weight.FIRST_LOAD_TARGET + 1, requests=1)
     light = page_weight.Load(bytes=1000, requests=1, from_cache=0)

@@ -1,7 +1,6 @@
 """Benchmark every page on the configured database: p50/p95 server time, queries, SQL floor (docs/performance.md)."""
 
 import json
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
@@ -9,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from relations import benchmark
+from relations.management.options import output_file, positive_seconds, write_file
 from relations.models import Meeting
 
 
@@ -25,7 +25,8 @@ class Command(BaseCommand):
             choices=list(benchmark.PAGES),
             default=benchmark.DEFAULT_PAGES,
             metavar="PAGE",
-            help=f"Pages to measure, among: {', '.join(benchmark.PAGES)}. Default: the first nine.",
+            help=f"Pages to measure, among: {', '.join(benchmark.PAGES)}; each once, in the order given. "
+            "Default: the first nine.",
         )
         parser.add_argument(
             "--budget",
@@ -56,6 +57,14 @@ class Command(BaseCommand):
     ):
         if requests < 1:
             raise CommandError("--requests must be at least 1.")
+        if warmup < 0:
+            raise CommandError("--warmup must be at least 0.")
+        positive_seconds("--budget", budget)
+        positive_seconds("--timeout", timeout)
+        if database not in connections:
+            raise CommandError(f"--database {database}: no such database in settings.DATABASES.")
+        report = output_file(json) if json else None
+        pages = list(dict.fromkeys(pages))  # a page named twice is measured once
         if isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.hashed_files:
             raise CommandError("The static files manifest is missing: run `manage.py collectstatic` first.")
         connection = connections[database]
@@ -86,9 +95,12 @@ class Command(BaseCommand):
             progress=progress,
         )
         self.stdout.write(benchmark.table(results))
-        if json:
-            Path(json).write_text(_dumps(benchmark.as_json(results)) + "\n", encoding="utf-8")
+        if report:
+            write_file(report, _dumps(benchmark.as_json(results)) + "\n")
             self.stdout.write(f"Wrote {json}")
+        failed = sum(1 for result in results if result.error)
+        if failed:
+            raise CommandError(f"{failed} of {len(results)} pages failed.")
 
 
 def _dumps(value) -> str:

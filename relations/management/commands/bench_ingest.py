@@ -7,6 +7,7 @@ from django.db import connection
 
 from relations import ingest_bench as bench
 from relations.ingest.bulk import JobsError, check_jobs
+from relations.management.options import output_file, positive_seconds, write_file
 
 
 class Command(BaseCommand):
@@ -47,7 +48,11 @@ class Command(BaseCommand):
             help="Submit every article while the workers are paused, then time the workers alone draining the queue "
             "(default: the workers consume while articles are submitted, as with `ingest`).",
         )
-        parser.add_argument("--cleanup", action="store_true", help="Delete the articles this run created.")
+        parser.add_argument(
+            "--cleanup",
+            action="store_true",
+            help="Delete the articles this run created, at the end or when the run stops (an error, Ctrl-C).",
+        )
         parser.add_argument("--seed", type=int, default=0, help="Which articles are stitched together (default 0).")
         parser.add_argument("--json", metavar="PATH", help="Also write the figures as a JSON object to PATH.")
 
@@ -61,6 +66,8 @@ class Command(BaseCommand):
         ):
             if options[name] < least:
                 raise CommandError(f"--{name.replace('_', '-')} must be at least {least:g}.")
+        positive_seconds("--timeout", options["timeout"])
+        positive_seconds("--extract-seconds", options["extract_seconds"])
         if options["skip_extraction"] and options["skip_celery"]:
             raise CommandError("--skip-extraction and --skip-celery leave nothing to measure.")
         if not options["skip_celery"]:
@@ -68,14 +75,22 @@ class Command(BaseCommand):
                 check_jobs(options["intake_jobs"], "--intake-jobs")
             except JobsError as exc:
                 raise CommandError(str(exc)) from exc
+        report = output_file(options["json"]) if options["json"] else None
+        self.run = None
         try:
             figures = self.measure(**options)
         except bench.IngestBenchError as exc:
             raise CommandError(str(exc)) from exc
+        except KeyboardInterrupt:
+            left = (
+                ""
+                if self.run is None or options["cleanup"]
+                else f" The articles of run {self.run} stay (their titles begin with [bench {self.run}])."
+            )
+            raise CommandError(f"Interrupted.{left}", returncode=130) from None
         self.stdout.write(table(figures))
-        if options["json"]:
-            with open(options["json"], "w", encoding="utf-8") as out:
-                out.write(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+        if report:
+            write_file(report, json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
             self.stdout.write(f"Wrote {options['json']}")
 
     def measure(self, *, articles, workers, concurrency, extract_seconds, skip_extraction, skip_celery, **options):
@@ -107,38 +122,47 @@ class Command(BaseCommand):
                     + ("; --cleanup deletes them afterwards." if options["cleanup"] else " (--cleanup deletes them).")
                 )
             )
-            result = bench.ingest_through_celery(
-                to_send,
-                workers=workers,
-                concurrency=concurrency,
-                run=run,
-                timeout=options["timeout"],
-                backlog=options["backlog"],
-                intake_jobs=options["intake_jobs"],
-                say=self.stderr.write,
-            )
-            figures.update(
-                run=run,
-                articles=result.articles,
-                workers=workers,
-                concurrency=concurrency,
-                intake_jobs=options["intake_jobs"],
-                backlog=options["backlog"],
-                submit_s=round(result.submit_s, 2),
-                wall_s=None if result.wall_s is None else round(result.wall_s, 2),
-                articles_per_s=None if result.per_s is None else round(result.per_s, 1),
-                submit_cpu_ms_per_article=_round(result.cpu_ms_per_article(result.submit_cpu_s)),
-                worker_cpu_ms_per_article=_round(result.cpu_ms_per_article(result.workers_cpu_s)),
-                database_cpu_ms_per_article=_round(result.cpu_ms_per_article(result.database_cpu_s)),
-                processed=result.processed,
-                failures=result.failures,
-                timed_out=result.timed_out,
-                outcomes={str(k): v for k, v in result.outcomes.items()},
-                statuses={str(k): v for k, v in result.statuses.items()},
-                meets_target=result.meets_target,
-            )
-            if options["cleanup"]:
-                figures["deleted"] = bench.cleanup(result.article_ids)
+            self.run = run
+            result = None
+            try:
+                result = bench.ingest_through_celery(
+                    to_send,
+                    workers=workers,
+                    concurrency=concurrency,
+                    run=run,
+                    timeout=options["timeout"],
+                    backlog=options["backlog"],
+                    intake_jobs=options["intake_jobs"],
+                    say=self.stderr.write,
+                )
+                figures.update(
+                    run=run,
+                    articles=result.articles,
+                    workers=workers,
+                    concurrency=concurrency,
+                    intake_jobs=options["intake_jobs"],
+                    backlog=options["backlog"],
+                    submit_s=round(result.submit_s, 2),
+                    wall_s=None if result.wall_s is None else round(result.wall_s, 2),
+                    articles_per_s=None if result.per_s is None else round(result.per_s, 1),
+                    submit_cpu_ms_per_article=_round(result.cpu_ms_per_article(result.submit_cpu_s)),
+                    worker_cpu_ms_per_article=_round(result.cpu_ms_per_article(result.workers_cpu_s)),
+                    database_cpu_ms_per_article=_round(result.cpu_ms_per_article(result.database_cpu_s)),
+                    processed=result.processed,
+                    failures=result.failures,
+                    timed_out=result.timed_out,
+                    outcomes={str(k): v for k, v in result.outcomes.items()},
+                    statuses={str(k): v for k, v in result.statuses.items()},
+                    meets_target=result.meets_target,
+                )
+            finally:
+                # Also when the run stops half-way (an error, Ctrl-C): whatever it stored goes, found by its run id.
+                if options["cleanup"]:
+                    if result is None:
+                        self.stderr.write(f"The run stopped: deleting the articles of run {run}.")
+                    figures["deleted"] = bench.cleanup(result.article_ids if result else [], run=run)
+                    if result is None:
+                        self.stderr.write(f"cleanup: {figures['deleted']:,} rows deleted")
         return figures
 
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from relations import benchmark, loadtest
+from relations.management.options import output_file, write_file
 from relations.models import Meeting
 
 # Chosen on 2 cores at 100,000 meetings (docs/performance.md): the page costs ~5 ms of Python CPU and ~0.3 ms of
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         ):
             if value < least:
                 raise CommandError(f"{name} must be at least {least}.")
+        report = output_file(json) if json else None
         try:
             wrk = loadtest.find_wrk()
             self.stdout.write(loadtest.static_files_state())
@@ -71,29 +73,29 @@ class Command(BaseCommand):
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPU(s); "
             f"{_wrk_version(wrk)}"
         )
-        cookie = loadtest.session_cookie()
-        connection.close()  # the server has its own connections; ours would only sit idle during the run
-        try:
-            result = loadtest.run(
-                page=page,
-                path=path,
-                cookie=cookie,
-                database=database,
-                workers=workers,
-                threads=threads,
-                worker_class="gthread" if threads > 1 else "sync",
-                connections=connections,
-                duration=duration,
-                warmup=warmup,
-                wrk=wrk,
-                say=self.stderr.write,
-            )
-        except loadtest.LoadTestError as exc:
-            raise CommandError(str(exc)) from exc
+        # The benchmark's account and its session last as long as the run: deleted after it, even after an error.
+        with loadtest.bench_session() as cookie:
+            connection.close()  # the server has its own connections; ours would only sit idle during the run
+            try:
+                result = loadtest.run(
+                    page=page,
+                    path=path,
+                    cookie=cookie,
+                    database=database,
+                    workers=workers,
+                    threads=threads,
+                    worker_class="gthread" if threads > 1 else "sync",
+                    connections=connections,
+                    duration=duration,
+                    warmup=warmup,
+                    wrk=wrk,
+                    say=self.stderr.write,
+                )
+            except loadtest.LoadTestError as exc:
+                raise CommandError(str(exc)) from exc
         self.stdout.write(loadtest.table(result))
-        if json:
-            with open(json, "w", encoding="utf-8") as out:
-                out.write(_dumps(result.as_json()) + "\n")
+        if report:
+            write_file(report, _dumps(result.as_json()) + "\n")
             self.stdout.write(f"Wrote {json}")
 
 
