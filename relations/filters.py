@@ -12,7 +12,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.choices import BaseChoiceIterator
@@ -53,9 +53,19 @@ def text_terms(text: str) -> list[str]:
     return [term.strip() for term in terms if term.strip()][:MAX_TEXT_TERMS]
 
 
+def holds(field: str, term: str) -> Q:
+    """`<field>__icontains=term`. SQLite's LIKE ignores the case of ASCII letters only ("çelik" missed "Çelik"): there
+    a term with other letters is also looked for as written in its usual cases. PostgreSQL's is Unicode-aware."""
+    condition = Q(**{f"{field}__icontains": term})
+    if not term.isascii() and connections[router.db_for_read(Meeting)].vendor == "sqlite":
+        for variant in sorted({term.lower(), term.upper(), term.capitalize(), term.title()} - {term}):
+            condition |= Q(**{f"{field}__icontains": variant})
+    return condition
+
+
 def officials_named(term: str) -> QuerySet:
     """Ids of the officials whose name or an alias holds `term`."""
-    return Official.objects.filter(Q(full_name__icontains=term) | Q(aliases__icontains=term)).values("pk")
+    return Official.objects.filter(holds("full_name", term) | holds("aliases", term)).values("pk")
 
 
 def text_branches(term: str) -> list[QuerySet]:
@@ -63,12 +73,12 @@ def text_branches(term: str) -> list[QuerySet]:
     as written, article text. Each branch is a `UPPER(column) LIKE` that a trigram index answers on PostgreSQL
     (migration 0003); an OR across the tables instead forced a scan of every meeting.
     """
-    articles = Article.objects.filter(text__icontains=term).values("pk")
+    articles = Article.objects.filter(holds("text", term)).values("pk")
     branches = [
-        Meeting.objects.filter(title__icontains=term).values("pk"),
-        Meeting.objects.filter(summary__icontains=term).values("pk"),
+        Meeting.objects.filter(holds("title", term)).values("pk"),
+        Meeting.objects.filter(holds("summary", term)).values("pk"),
         Participant.objects.filter(official__in=officials_named(term)).values("meeting_id"),
-        Participant.objects.filter(title_as_written__icontains=term).values("meeting_id"),
+        Participant.objects.filter(holds("title_as_written", term)).values("meeting_id"),
         Article.meetings.through.objects.filter(article__in=articles).values("meeting_id"),
     ]
     return [branch.order_by() for branch in branches]
@@ -81,7 +91,7 @@ def text_conditions(term: str, *, articles_per_meeting: bool = False) -> list[Q]
     """
     _title, _summary, *links, articles = text_branches(term)
     by_article = per_meeting_conditions(term)[-1] if articles_per_meeting else Q(pk__in=articles)
-    return [Q(title__icontains=term), Q(summary__icontains=term), *(Q(pk__in=ids) for ids in links), by_article]
+    return [holds("title", term), holds("summary", term), *(Q(pk__in=ids) for ids in links), by_article]
 
 
 class ExistsPerRow(Exists):
@@ -102,7 +112,7 @@ def is_common_word(term: str) -> bool:
         return True
     try:
         with statement_time_limit(COMMON_TERM_PROBE_MS):
-            found = Article.objects.filter(text__icontains=term).order_by()[:COMMON_TERM_TEXTS].count()
+            found = Article.objects.filter(holds("text", term)).order_by()[:COMMON_TERM_TEXTS].count()
     except StatementTimeout:
         return True
     return found >= COMMON_TERM_TEXTS
@@ -113,11 +123,11 @@ def per_meeting_conditions(term: str) -> list[Q | Exists]:
     names, participants' titles as written, article text."""
     links = Article.meetings.through.objects
     return [
-        Q(title__icontains=term),
-        Q(summary__icontains=term),
+        holds("title", term),
+        holds("summary", term),
         ExistsPerRow(Participant.objects.filter(meeting=OuterRef("pk"), official__in=officials_named(term))),
-        ExistsPerRow(Participant.objects.filter(meeting=OuterRef("pk"), title_as_written__icontains=term)),
-        ExistsPerRow(links.filter(meeting=OuterRef("pk"), article__text__icontains=term)),
+        ExistsPerRow(Participant.objects.filter(holds("title_as_written", term), meeting=OuterRef("pk"))),
+        ExistsPerRow(links.filter(holds("article__text", term), meeting=OuterRef("pk"))),
     ]
 
 

@@ -312,3 +312,18 @@ class AliasSearchTests(TestCase):
         migration.rewrite_escaped_aliases(django_apps, SimpleNamespace(connection=connection))
         self.assertEqual(titles("q=u0131"), [])
         self.assertEqual(Official.objects.get(pk=self.official.pk).aliases, ["Mehmet Yılmaz"])
+
+
+class CaseTests(TestCase):
+    """A search ignores case in every alphabet, SQLite's ASCII-only LIKE included."""
+
+    @classmethod
+    def setUpTestData(cls):
+        turkey = make_country(code="TR", name_en="Türkiye")
+        meeting = make_meeting(title="Görüşme in Ankara", partners=("TR",))
+        make_participant(meeting=meeting, official=make_official(full_name="Ömer Çelik", country=turkey))
+
+    def test_lower_and_upper_case_letters_beyond_ascii_find_the_same(self):
+        for query in ("q=çelik", "q=ÇELIK", "q=Çelik", "q=görüşme", "q=GÖRÜŞME"):
+            with self.subTest(query=query):
+                self.assertEqual(titles(query), ["Görüşme in Ankara"])
