@@ -48,31 +48,49 @@ class DatePrecision(models.TextChoices):
 
 def first_day(day: dt.date | None, precision: str) -> dt.date | None:
     """A date as stored for its precision: the first day of its month or year."""
-    if day is None or precision == DatePrecision.DAY:
-        return day
-    return day.replace(day=1) if precision == DatePrecision.MONTH else day.replace(month=1, day=1)
+    if day is None:
+        return None
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=1, day=1)
+    return day
+
+
+def with_field(kwargs: dict, name: str) -> dict:
+    """save()'s keyword arguments with `name` among the fields it writes, when it writes only some."""
+    if kwargs.get("update_fields") is not None and name not in kwargs["update_fields"]:
+        return {**kwargs, "update_fields": [*kwargs["update_fields"], name]}
+    return kwargs
 
 
 # Meeting and due dates a record may hold. Earlier or much later ones are typing errors (2204 for 2024), and a
-# far year would stretch every per-year table and chart up to it. Forms allow ten years ahead; the database
-# refuses anything outside 1900-2099 whatever the write path.
+# far year would stretch every per-year table and chart up to it. The database refuses anything outside 1900-2099
+# whatever the write path; forms take a meeting at most ten years ahead (a planned one), a due date up to 2099 (a
+# target such as "Indonesia Emas 2045" is a real one).
 EARLIEST_DATE = dt.date(1900, 1, 1)
 END_OF_DATES = dt.date(2100, 1, 1)
 YEARS_AHEAD = 10
 
 
-def latest_date() -> dt.date:
+def latest_meeting_date() -> dt.date:
     return dt.date(min(timezone.localdate().year + YEARS_AHEAD, END_OF_DATES.year - 1), 12, 31)
 
 
-def validate_record_date(value: dt.date) -> None:
+def validate_due_date(value: dt.date) -> None:
     if value < EARLIEST_DATE:
         raise ValidationError(_("Enter a date from 1900 on."), code="too_early")
-    if value > latest_date():
+    if value >= END_OF_DATES:
+        raise ValidationError(_("Enter a date before 2100."), code="too_late")
+
+
+def validate_meeting_date(value: dt.date) -> None:
+    validate_due_date(value)
+    if value > latest_meeting_date():
         raise ValidationError(
             _("Enter a date at most %(years)s years ahead, until %(latest)s."),
             code="too_late",
-            params={"years": YEARS_AHEAD, "latest": latest_date().isoformat()},
+            params={"years": YEARS_AHEAD, "latest": latest_meeting_date().isoformat()},
         )
 
 
@@ -468,7 +486,7 @@ class Meeting(BumpsDataVersion, models.Model):
     held_on = models.DateField(
         _("date"),
         help_text=_("With a month or year precision, the first day of it."),
-        validators=[validate_record_date],
+        validators=[validate_meeting_date],
     )
     date_precision = models.CharField(
         _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
@@ -508,7 +526,9 @@ class Meeting(BumpsDataVersion, models.Model):
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        self.held_on = first_day(self.held_on, self.date_precision)
+        held_on = first_day(self.held_on, self.date_precision)
+        if held_on != self.held_on:  # written whatever else is saved: the country rows below copy it
+            self.held_on, kwargs = held_on, with_field(kwargs, "held_on")
         super().save(*args, **kwargs)
         # The country rows carry the date so that "meetings with X by date" is one index scan.
         self.countries.exclude(held_on=self.held_on).update(held_on=self.held_on)
@@ -742,11 +762,17 @@ class Article(BumpsDataVersion, models.Model):
         return not self._state.adding
 
     def clean_fields(self, exclude=None) -> None:
-        super().clean_fields(exclude)
         # Here rather than in clean(): a form whose own check refused the text (a text stored already) excludes it,
         # and the instance, holding no text, would get this error too.
-        if "text" not in (exclude or ()) and not normalize_text(self.text or ""):
-            raise ValidationError({"text": _("An article needs its text.")})
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "text" not in (exclude or ()) and "text" not in errors and not normalize_text(self.text or ""):
+            errors["text"] = [_("An article needs its text.")]
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self) -> None:
         if self.pk is not None and self.duplicate_of_id == self.pk:
@@ -778,7 +804,7 @@ class Commitment(BumpsDataVersion, models.Model):
         null=True,
         blank=True,
         help_text=_("With month precision, the first day."),
-        validators=[validate_record_date],
+        validators=[validate_due_date],
     )
     due_precision = models.CharField(
         _("due precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
@@ -822,7 +848,9 @@ class Commitment(BumpsDataVersion, models.Model):
         return self.description[:80]
 
     def save(self, *args, **kwargs) -> None:
-        self.due_on = first_day(self.due_on, self.due_precision)
+        due_on = first_day(self.due_on, self.due_precision)
+        if due_on != self.due_on:
+            self.due_on, kwargs = due_on, with_field(kwargs, "due_on")
         super().save(*args, **kwargs)
 
     def is_overdue(self, today: dt.date) -> bool:

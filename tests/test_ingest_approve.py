@@ -140,7 +140,8 @@ class ApprovalTests(TestCase):
     def test_dates_out_of_range_are_refused_with_a_message(self):
         cases = [
             ({"date": "1800-01-01"}, "Not a valid meeting date: 1800-01-01. Enter a date from 1900 on."),
-            ({"date": "9999-12-31"}, "Not a valid meeting date: 9999-12-31. Enter a date at most 10 years ahead"),
+            ({"date": "9999-12-31"}, "Not a valid meeting date: 9999-12-31. Enter a date before 2100."),
+            ({"date": "2090-01-01"}, "Not a valid meeting date: 2090-01-01. Enter a date at most 10 years ahead"),
             ({"date": dt.date(1850, 1, 1)}, "Not a valid meeting date: 1850-01-01."),
             (
                 {"commitments": [{"kind": "other", "description": "Visit", "due": "2999"}]},
@@ -152,6 +153,11 @@ class ApprovalTests(TestCase):
             with self.subTest(facts=facts), self.assertRaisesMessage(ValidationError, message):
                 approve_article(article, [chile_meeting(**facts)])
         self.assertEqual((Meeting.objects.count(), Commitment.objects.count()), (0, 0))
+
+    def test_a_commitment_due_decades_ahead_is_kept(self):
+        facts = chile_meeting(commitments=[{"kind": "other", "description": "Indonesia Emas", "due": "2045"}])
+        approve_article(self.proposed_article(), [facts])
+        self.assertEqual(Commitment.objects.get().due_on, dt.date(2045, 1, 1))
 
     def test_approving_twice_is_refused(self):
         article = self.proposed_article()

@@ -1,7 +1,9 @@
 """Every rule of the domain is refused by the database and explained by validation, one test per rule."""
 
 import datetime as dt
+import importlib
 
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
@@ -187,6 +189,26 @@ class MeetingConstraintTests(ConstraintTestCase):
         self.assertCleanFails(later, "held_on", f"Enter a date at most 10 years ahead, until {today.year + 10}-12-31.")
         Meeting(held_on=dt.date(today.year + 10, 12, 31), title="Planned", kind="other").full_clean()
 
+    def test_a_save_of_other_fields_stores_the_first_day_too(self):
+        """A meeting stored on another day of its month (before the rule) keeps its row and its country rows alike."""
+        Meeting.objects.filter(pk=self.meeting.pk).update(held_on=dt.date(2024, 10, 15), date_precision="month")
+        meeting = Meeting.objects.get(pk=self.meeting.pk)
+        meeting.place = "Jakarta"
+        meeting.save(update_fields=["place", "updated_at"])
+        self.assertEqual(Meeting.objects.get(pk=meeting.pk).held_on, dt.date(2024, 10, 1))
+        self.assertEqual(set(meeting.countries.values_list("held_on", flat=True)), {dt.date(2024, 10, 1)})
+
+    def test_the_migration_moves_stored_dates_to_their_first_day(self):
+        Meeting.objects.filter(pk=self.meeting.pk).update(held_on=dt.date(2024, 10, 15), date_precision="month")
+        MeetingCountry.objects.filter(meeting=self.meeting).update(held_on=dt.date(2024, 10, 15))
+        commitment = Commitment.objects.create(meeting=self.meeting, description="Visit")
+        Commitment.objects.filter(pk=commitment.pk).update(due_on=dt.date(2026, 7, 9), due_precision="year")
+        migration = importlib.import_module("relations.migrations.0011_dates_on_first_days")
+        migration.dates_on_first_days(django_apps, None)
+        self.assertEqual(Meeting.objects.get(pk=self.meeting.pk).held_on, dt.date(2024, 10, 1))
+        self.assertEqual(set(self.meeting.countries.values_list("held_on", flat=True)), {dt.date(2024, 10, 1)})
+        self.assertEqual(Commitment.objects.get(pk=commitment.pk).due_on, dt.date(2026, 1, 1))
+
     def test_a_month_or_year_date_is_stored_as_its_first_day(self):
         self.meeting.held_on, self.meeting.date_precision = dt.date(2024, 5, 31), DatePrecision.MONTH
         self.meeting.save()
@@ -285,6 +307,11 @@ class CommitmentConstraintTests(ConstraintTestCase):
         commitment.full_clean()
         commitment.save()
         self.assertEqual(list(self.later.fulfilled_commitments.all()), [commitment])
+
+    def test_a_due_date_decades_ahead_is_a_real_one(self):
+        Commitment(meeting=self.meeting, description="Indonesia Emas", due_on=dt.date(2045, 1, 1)).full_clean()
+        commitment = Commitment(meeting=self.meeting, description="Typo", due_on=dt.date(2100, 1, 1))
+        self.assertCleanFails(commitment, "due_on", "Enter a date before 2100.")
 
     def test_due_date_from_1900_to_2099(self):
         for due in (dt.date(1899, 12, 31), dt.date(2100, 1, 1)):

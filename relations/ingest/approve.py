@@ -28,7 +28,8 @@ from relations.models import (
     Participant,
     Position,
     Sector,
-    validate_record_date,
+    validate_due_date,
+    validate_meeting_date,
 )
 
 PARTICIPANT_ROLES = {choice.value for choice in Participant.Role}
@@ -238,7 +239,7 @@ def add_commitments(meeting: Meeting, commitments: list[dict]) -> None:
         if not description or description.lower() in present:
             continue
         present.add(description.lower())
-        due_on, precision = parse_partial_date(item.get("due"), what=_("due date"))
+        due_on, precision = parse_partial_date(item.get("due"), what=_("due date"), validate=validate_due_date)
         Commitment.objects.create(
             meeting=meeting,
             kind=item.get("kind") if item.get("kind") in kinds else Commitment.Kind.OTHER,
@@ -252,7 +253,7 @@ def add_commitments(meeting: Meeting, commitments: list[dict]) -> None:
 # --- Small conversions -------------------------------------------------------------------------------------------
 
 
-def parse_partial_date(value, *, what: str) -> tuple[dt.date | None, str]:
+def parse_partial_date(value, *, what: str, validate=validate_meeting_date) -> tuple[dt.date | None, str]:
     """ "2024-10-04", "2024-10" or "2024" (or a date) as the first day and its precision."""
     if not value:
         return None, DatePrecision.DAY
@@ -270,7 +271,7 @@ def parse_partial_date(value, *, what: str) -> tuple[dt.date | None, str]:
     except ValueError as exc:
         raise ValidationError(invalid) from exc
     try:
-        validate_record_date(day)
+        validate(day)
     except ValidationError as exc:
         raise ValidationError(" ".join([invalid, *exc.messages])) from exc
     return day, precision
