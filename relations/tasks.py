@@ -18,6 +18,8 @@ from relations.warming import warm_pages
 WARMING_SOFT_TIME_LIMIT = 120
 # Longer than the broker's visibility timeout, after which an unacknowledged message is redelivered anyway.
 STALE_QUEUED = dt.timedelta(hours=2)
+# Seconds: the longest wait before a retry of an extraction (relations/ingest/queue.py counts on it).
+RETRY_BACKOFF_MAX = 300
 
 
 class ArticleTask(DjangoTask):
@@ -40,7 +42,7 @@ class ArticleTask(DjangoTask):
     autoretry_for=TRANSIENT_ERRORS,
     max_retries=5,
     retry_backoff=5,
-    retry_backoff_max=300,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
     acks_late=True,
     # The outcome is the article's status; a stored result would only cost a Redis write in the worker, and the

@@ -6,7 +6,6 @@ from unittest import mock
 
 import kombu.exceptions
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.db import OperationalError, connection
 from django.db.models import Max
 from django.test import TestCase
@@ -18,7 +17,7 @@ from relations.ingest import gazetteer
 from relations.ingest.errors import ExtractionError
 from relations.ingest.intake import Outcome, intake_text
 from relations.ingest.propose import propose_meetings
-from relations.ingest.queue import queue_extraction, requeue_pending, send_extraction
+from relations.ingest.queue import queue_extraction, requeue_pending, send_extraction, stuck_after
 from relations.models import Article, Country, CountryAlias, Sector
 from relations.tasks import extract_article_task, requeue_pending_articles_task
 from tests.factories import make_article, make_country, make_country_alias, make_sector
@@ -263,11 +262,13 @@ class BrokerDownTests(TestCase):
         """A worker that died, or a command stopped with Ctrl-C mid-extraction, left it "processing" for good."""
         abandoned = make_article(text=ENGLISH, status=Article.Status.PROCESSING)
         make_article(text=ENGLISH + " Being extracted now.", status=Article.Status.PROCESSING)
-        past_limit = timezone.now() - dt.timedelta(seconds=settings.EXTRACTION_TIME_LIMIT + 61)
+        past_limit = timezone.now() - stuck_after() - dt.timedelta(seconds=1)
         Article.objects.filter(pk=abandoned.pk).update(updated_at=past_limit)
         with mock.patch(SEND) as send:
             self.assertEqual(requeue_pending(), (1, 0))
+            self.assertEqual(requeue_pending(), (0, 0))  # taken back once: queued now, not sent again
         send.assert_called_once_with((abandoned.pk,), retry_policy=mock.ANY)
+        self.assertEqual(Article.objects.get(pk=abandoned.pk).status, Article.Status.QUEUED)
         self.assertEqual(propose_meetings(abandoned.pk), "proposed")  # the task claims it again
 
     def test_in_process_tasks_log_nothing_beside_a_commands_output(self):

@@ -69,9 +69,12 @@ def broker_down_message(exc: Exception) -> str:
 
 
 def stuck_after() -> dt.timedelta:
-    """How long an article stays "processing" at most: a worker's extraction is stopped at its hard time limit.
-    Older ones were abandoned (a worker that died, a command interrupted with Ctrl-C)."""
-    return dt.timedelta(seconds=settings.EXTRACTION_TIME_LIMIT + 60)
+    """How long an article stays "processing" at most: a worker's extraction is stopped at its hard time limit, and
+    a retry waits at most RETRY_BACKOFF_MAX before it. Older ones were abandoned (a worker that died, a command
+    interrupted with Ctrl-C)."""
+    from relations.tasks import RETRY_BACKOFF_MAX
+
+    return dt.timedelta(seconds=settings.EXTRACTION_TIME_LIMIT + RETRY_BACKOFF_MAX + 60)
 
 
 def requeue_pending(*, include_failed: bool = False, stale_after: dt.timedelta | None = None) -> tuple[int, int]:
@@ -80,8 +83,17 @@ def requeue_pending(*, include_failed: bool = False, stale_after: dt.timedelta |
 
     Returns (sent, still pending). Near-duplicates are never extracted: they are reviewed with their original.
     """
-    wanted = Q(status=Article.Status.PENDING)
-    wanted |= Q(status=Article.Status.PROCESSING, updated_at__lt=timezone.now() - stuck_after())
+    # Abandoned ones are marked queued (and so not abandoned) in the same statement that finds them: the next
+    # requeue does not send them again, and a worker that was still on one after all finds it no longer its own.
+    abandoned = Article.objects.filter(
+        status=Article.Status.PROCESSING, updated_at__lt=timezone.now() - stuck_after(), duplicate_of__isnull=True
+    )
+    taken_back = list(abandoned.values_list("pk", flat=True))
+    if taken_back:
+        Article.objects.filter(pk__in=taken_back, status=Article.Status.PROCESSING).update(
+            status=Article.Status.QUEUED, status_message=queued_message(), updated_at=timezone.now()
+        )
+    wanted = Q(status=Article.Status.PENDING) | Q(pk__in=taken_back, status=Article.Status.QUEUED)
     if include_failed:
         wanted |= Q(status=Article.Status.FAILED)
     if stale_after is not None:
