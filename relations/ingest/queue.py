@@ -83,8 +83,8 @@ def requeue_pending(*, include_failed: bool = False, stale_after: dt.timedelta |
 
     Returns (sent, still pending). Near-duplicates are never extracted: they are reviewed with their original.
     """
-    # Abandoned ones are marked queued (and so not abandoned) in the same statement that finds them: the next
-    # requeue does not send them again, and a worker that was still on one after all finds it no longer its own.
+    # Abandoned ones are marked queued at once (if still processing): the next requeue does not send them again,
+    # and a worker that was still on one after all finds it no longer its own when it would store its proposal.
     abandoned = Article.objects.filter(
         status=Article.Status.PROCESSING, updated_at__lt=timezone.now() - stuck_after(), duplicate_of__isnull=True
     )
