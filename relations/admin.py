@@ -638,7 +638,7 @@ def check_side(form: forms.ModelForm, sides: set[str]) -> None:
 
 class ParticipantFormSet(InlineFormSet):
     """Participants whose side is one of the meeting's countries as the same form submits them (its countries
-    table, saved with it), or as stored when the form has none."""
+    table, saved with it), or as stored when the form has no editable countries table."""
 
     def submitted_sides(self) -> set[str] | None:
         prefix = MeetingCountryInline.model._meta.get_field("meeting").remote_field.get_accessor_name()
@@ -646,21 +646,27 @@ class ParticipantFormSet(InlineFormSet):
             total = min(int(self.data[f"{prefix}-TOTAL_FORMS"]), self.absolute_max)
         except (KeyError, TypeError, ValueError):
             return None
-        rows = (f"{prefix}-{index}" for index in range(total))
+        rows = [f"{prefix}-{index}" for index in range(total)]
+        if not any(f"{row}-country" in self.data for row in rows):
+            return None  # shown read-only (a user who may not change them): the stored ones stand
+        ticked = forms.CheckboxInput().value_from_datadict  # "on", "true"... as the DELETE field reads them
         return {
             self.data[f"{row}-country"]
             for row in rows
-            if self.data.get(f"{row}-country") and not self.data.get(f"{row}-DELETE")
+            if self.data.get(f"{row}-country") and not ticked(self.data, self.files, f"{row}-DELETE")
         }
 
     def clean(self) -> None:
         super().clean()
-        sides = self.submitted_sides()
-        if sides is None:
-            sides = meeting_sides(self.instance)
+        stored = meeting_sides(self.instance)
+        submitted = self.submitted_sides()
+        sides = stored if submitted is None else submitted
         for form in self.forms:
-            # Rows left as they were are not judged again: an editor fixes one thing at a time.
-            if form.has_changed() and not self._should_delete_form(form):
+            if self._should_delete_form(form) or not (form.has_changed() or form.instance.pk):
+                continue
+            # A row left as it was is judged again only when the countries change under it: an editor fixes one
+            # thing at a time, and rows stored before the rule are not refused for what they already were.
+            if form.has_changed() or sides != stored:
                 check_side(form, sides)
 
 

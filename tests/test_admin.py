@@ -9,7 +9,7 @@ from unittest import mock
 
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
@@ -220,6 +220,31 @@ class EditorTests(AdminData):
         response = self.client.post(url, form_data(page) | row | sides)
         self.assertRedirects(response, admin_url(Meeting, "changelist"))
         self.assertEqual(self.meeting.participants.get(official=chilean).side_id, "CL")
+
+    def test_with_the_countries_read_only_a_participant_is_judged_by_the_stored_ones(self):
+        user = User.objects.create_user("people-only", password="not-used", is_staff=True)
+        codenames = ["view_meeting", "change_meeting", "view_participant", "add_participant", "change_participant"]
+        user.user_permissions.add(*Permission.objects.filter(codename__in=[*codenames, "view_meetingcountry"]))
+        self.client.force_login(user)
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        people, blank = formset_prefix(page, Participant)
+        row = {f"{people}-{blank}-official": self.ambassador.pk, f"{people}-{blank}-side": "PE"}
+        response = self.client.post(url, form_data(page) | row | {f"{people}-{blank}-role": "principal"})
+        self.assertRedirects(response, admin_url(Meeting, "changelist"))
+        self.assertTrue(self.meeting.participants.filter(official=self.ambassador, side="PE").exists())
+
+    def test_a_country_taken_away_under_its_participants_is_refused(self):
+        make_participant(meeting=self.meeting, official=self.ambassador, side=self.peru)
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        countries, _ = formset_prefix(page, MeetingCountry)
+        data = form_data(page)
+        peru = next(i for i in range(2) if data[f"{countries}-{i}-country"] == "PE")
+        data[f"{countries}-{peru}-country"] = "CL"  # Peru replaced by Chile
+        response = self.client.post(url, data)
+        self.assertContains(response, "Peru is not one of this meeting&#x27;s countries")
+        self.assertTrue(self.meeting.countries.filter(country=self.peru).exists())
 
     def test_a_participant_added_alone_represents_one_of_the_meetings_countries(self):
         url = admin_url(Participant, "add")
