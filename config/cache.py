@@ -31,14 +31,14 @@ class ReusedClientRedisCache(RedisCache):
         self._class = ReusedClientCacheClient
 
 
-def caches(*, redis_url: str, testing: bool, database: dict, cache_dir: Path) -> dict:
+def caches(*, redis_url: str, testing: bool, database: dict, cache_dir: Path, key_prefix: str = "") -> dict:
     """The CACHES setting.
 
     Every process of a site must share the cache, for the dashboard's pages are kept under a data version that any
     process's write bumps (relations/freshness.py): Redis when it is configured; otherwise files (a command such as
     `ingest` run beside `make run` would otherwise write into a memory of its own, and the dashboard would not see
-    it). Tests keep a memory of their own. Keys carry the database's identity: two sites on one Redis, or a
-    benchmark database beside the dashboard's, never read each other's pages.
+    it). Tests keep a memory of their own. Keys carry the database's identity (or `key_prefix`, CACHE_KEY_PREFIX):
+    two sites on one Redis, or a benchmark database beside the dashboard's, never read each other's pages.
     """
     if redis_url:
         backend = {
@@ -60,9 +60,18 @@ def caches(*, redis_url: str, testing: bool, database: dict, cache_dir: Path) ->
             # counter back with the default timeout).
             "TIMEOUT": None,
         }
-    return {"default": {**backend, "KEY_PREFIX": database_key(database)}}
+    return {"default": {**backend, "KEY_PREFIX": key_prefix or database_key(database)}}
+
+
+# Names of this machine in a DATABASE_URL: a worker configured with "localhost" and a web server with
+# "127.0.0.1:5432" use one database, and must share one cache.
+LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+DEFAULT_PORTS = {"django.db.backends.postgresql": "5432"}
 
 
 def database_key(database: dict) -> str:
-    identity = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    engine = str(database.get("ENGINE") or "")
+    host = str(database.get("HOST") or "").lower()
+    port = str(database.get("PORT") or DEFAULT_PORTS.get(engine, ""))
+    identity = "|".join([engine, "local" if host in LOCAL_HOSTS else host, port, str(database.get("NAME") or "")])
     return "db-" + hashlib.sha256(identity.encode()).hexdigest()[:12]

@@ -101,6 +101,7 @@ CACHES = caches(
     testing=TESTING,
     database=DATABASES["default"],
     cache_dir=Path(os.environ.get("CACHE_DIR") or BASE_DIR / "var" / "cache"),
+    key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),
 )
 
 # Celery: Redis as broker when REDIS_URL is set; otherwise tasks run in-process so the embedded setup needs nothing.

@@ -8,7 +8,7 @@ from django.core.cache import caches as django_caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.test import SimpleTestCase, override_settings
 
-from config.cache import caches
+from config.cache import caches, database_key
 from relations import freshness
 
 SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/tracker/db.sqlite3"}
@@ -36,6 +36,17 @@ class CacheSettingsTests(SimpleTestCase):
             for database in (SQLITE, other)
         }
         self.assertEqual(len(prefixes), 2)  # by database, whatever the backend
+
+    def test_one_database_named_two_ways_has_one_key(self):
+        postgres = {"ENGINE": "django.db.backends.postgresql", "NAME": "relations"}
+        spellings = [{"HOST": "localhost"}, {"HOST": "127.0.0.1", "PORT": 5432}, {"HOST": "LOCALHOST", "PORT": "5432"}]
+        keys = {database_key({**postgres, **spelling}) for spelling in spellings}
+        self.assertEqual(len(keys), 1)
+        self.assertNotEqual(database_key({**postgres, "HOST": "db.example.org"}), keys.pop())
+
+    def test_a_prefix_given_stands(self):
+        found = caches(redis_url="", testing=False, database=SQLITE, cache_dir="/tmp/x", key_prefix="tracker")
+        self.assertEqual(found["default"]["KEY_PREFIX"], "tracker")
 
     def test_a_write_in_one_process_reaches_the_pages_of_another(self):
         """A command's write (here through freshness, as every write path bumps) changes the data version another
