@@ -282,10 +282,10 @@ class MeetingFilter(django_filters.FilterSet):
     SEVERAL = ("sector", "country", "kind", "status")
 
     def __init__(self, data=None, *args, **kwargs) -> None:
-        if hasattr(data, "getlist") and any("" in data.getlist(name) for name in self.SEVERAL):
+        if hasattr(data, "getlist") and any(not v.strip() for name in self.SEVERAL for v in data.getlist(name)):
             data = data.copy()
             for name in self.SEVERAL:
-                chosen = [value for value in data.getlist(name) if value != ""]
+                chosen = [value for value in data.getlist(name) if value.strip()]
                 if chosen:
                     data.setlist(name, chosen)
                 else:

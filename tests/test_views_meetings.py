@@ -143,7 +143,7 @@ class MeetingListTests(LoggedInTestCase):
 
     def test_empty_choices_are_no_choice(self):
         everything = self.client.get(reverse("relations:meeting-list"))
-        for query in ("sector=&country=&kind=&status=", "sector=&sector=defence", "country="):
+        for query in ("sector=&country=&kind=&status=", "sector=&sector=defence", "country=", "country=%20&kind=+"):
             with self.subTest(query=query):
                 response = self.client.get(f"{reverse('relations:meeting-list')}?{query}")
                 self.assertEqual(response.status_code, 200)
