@@ -802,8 +802,55 @@ class MeetingAdmin(ChosenObjectAutocomplete, HistoryAdmin):
         return listed
 
 
+def last_partner_leaving(meeting_id: int, leaving: list[int]) -> str | None:
+    """Why the sides `leaving` may not leave meeting `meeting_id`: no partner country would be left."""
+    others = MeetingCountry.objects.filter(meeting_id=meeting_id, role=MeetingCountry.Role.PARTNER)
+    if others.exclude(pk__in=leaving).exists():
+        return None
+    return gettext("“%(meeting)s” would have no partner country left.") % {
+        "meeting": Meeting.objects.get(pk=meeting_id)
+    }
+
+
+def side_represented(side: MeetingCountry) -> str | None:
+    """Why `side`'s country may not leave its meeting: participants represent it."""
+    if not Participant.objects.filter(meeting_id=side.meeting_id, side_id=side.country_id).exists():
+        return None
+    values = {"country": side.country, "meeting": side.meeting}
+    return gettext("Participants of “%(meeting)s” represent %(country)s.") % values
+
+
+def sides_needed(sides: list[MeetingCountry]) -> list[str]:
+    """Why these countries may not leave their meetings (the rules the meeting's own form keeps)."""
+    leaving = [side.pk for side in sides]
+    reasons = [last_partner_leaving(meeting_id, leaving) for meeting_id in {side.meeting_id for side in sides}]
+    reasons += [side_represented(side) for side in sides]
+    return [reason for reason in reasons if reason]
+
+
+class MeetingCountryForm(AdminForm):
+    """A side edited alone keeps its meeting's rules: a partner left, and the sides its participants represent."""
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None or self.errors:
+            return data
+        stored = MeetingCountry.objects.select_related("meeting", "country").get(pk=self.instance.pk)
+        moved = data["meeting"].pk != stored.meeting_id
+        reasons = []
+        if stored.role == MeetingCountry.Role.PARTNER and (moved or data["role"] != MeetingCountry.Role.PARTNER):
+            reasons.append(last_partner_leaving(stored.meeting_id, [stored.pk]))
+        if moved or data["country"].pk != stored.country_id:
+            reasons.append(side_represented(stored))
+        reasons = [reason for reason in reasons if reason]
+        if reasons:
+            raise ValidationError(reasons)
+        return data
+
+
 @admin.register(MeetingCountry)
 class MeetingCountryAdmin(HistoryAdmin):
+    form = MeetingCountryForm
     list_display = ["meeting", "country", "role", "held_on"]
     list_filter = ["role"]
     list_select_related = ["meeting", "country"]
@@ -811,6 +858,11 @@ class MeetingCountryAdmin(HistoryAdmin):
     ordering = ["-id"]
     search_fields = ["meeting__title", "country__name_en"]
     autocomplete_fields = ["meeting", "country"]
+
+    def get_deleted_objects(self, objs, request):
+        # Reasons given as what protects the rows: Django's delete page (and "delete selected") then refuses.
+        deleted, counts, permissions_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, permissions_needed, [*protected, *sides_needed(list(objs))]
 
 
 class ParticipantForm(AdminForm):

@@ -246,6 +246,30 @@ class EditorTests(AdminData):
         self.assertContains(response, "Peru is not one of this meeting&#x27;s countries")
         self.assertTrue(self.meeting.countries.filter(country=self.peru).exists())
 
+    def test_a_side_edited_alone_keeps_the_meetings_rules(self):
+        peru = self.meeting.countries.get(country=self.peru)
+        url = admin_url(MeetingCountry, "change", peru.pk)
+        data = form_data(self.client.get(url))
+        response = self.client.post(url, data | {"country": "CL"})
+        self.assertRedirects(response, admin_url(MeetingCountry, "changelist"))  # Peru had no participant
+        chile = MeetingCountry.objects.get(pk=peru.pk)
+        self.assertEqual(chile.country_id, "CL")
+        indonesia = self.meeting.countries.get(country=self.indonesia)
+        url = admin_url(MeetingCountry, "change", indonesia.pk)
+        response = self.client.post(url, form_data(self.client.get(url)) | {"country": "PE"})
+        self.assertContains(response, f"Participants of “{self.meeting}” represent Indonesia.")
+        # Deleting the last partner, or a represented side, alone or with others: refused on the delete page.
+        for sides in ([chile], [indonesia], [chile, indonesia]):
+            with self.subTest(sides=[side.country_id for side in sides]):
+                changelist = admin_url(MeetingCountry, "changelist")
+                action = {"action": "delete_selected", "_selected_action": [side.pk for side in sides], "post": "yes"}
+                response = self.client.post(changelist, action)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(self.meeting.countries.count(), 2)
+        response = self.client.post(admin_url(MeetingCountry, "delete", chile.pk), {"post": "yes"})
+        self.assertContains(response, f"“{self.meeting}” would have no partner country left.")
+        self.assertTrue(MeetingCountry.objects.filter(pk=chile.pk).exists())
+
     def test_a_participant_added_alone_represents_one_of_the_meetings_countries(self):
         url = admin_url(Participant, "add")
         data = form_data(self.client.get(url)) | {"meeting": self.meeting.pk, "official": self.ambassador.pk}
