@@ -44,3 +44,46 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# --- Browser tests (Debian's chromium through Playwright) -------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless chromium for a test module; skipped (outside CI) when it is missing or does not start."""
+    import shutil
+    from pathlib import Path
+
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        service_unavailable(f"chromium not found at {CHROMIUM}")
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        except Error as exc:
+            service_unavailable(f"chromium does not start: {exc}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def translations():
+    """The Indonesian catalogue compiled (`make test` does it; a bare pytest run may not have)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    po = settings.BASE_DIR / "locale" / "id" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        call_command("compilemessages", locale=["id"], ignore_patterns=[".venv"], verbosity=0)

@@ -7,8 +7,6 @@ for the README when UPDATE_README_SCREENSHOTS is set (make screenshots).
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,50 +14,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from .conftest import service_unavailable
-
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the fixtures are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 FIXTURES = [settings.BASE_DIR / "fixtures" / name for name in ("reference.json", "seed.json", "demo.json")]
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
 DOCS_SCREENSHOTS = settings.BASE_DIR / "docs" / "screenshots"
 PASSWORD = "browser-test-password-1"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        service_unavailable(f"chromium not found at {CHROMIUM}")
-    from playwright.sync_api import Error, sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        except Error as exc:
-            service_unavailable(f"chromium does not start: {exc}")
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def translations():
-    """The Indonesian catalogue compiled (`make test` does it; a bare pytest run may not have)."""
-    po = settings.BASE_DIR / "locale" / "id" / "LC_MESSAGES" / "django.po"
-    mo = po.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        call_command("compilemessages", locale=["id"], ignore_patterns=[".venv"], verbosity=0)
 
 
 @pytest.fixture

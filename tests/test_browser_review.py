@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -20,33 +18,17 @@ from django.core.management import call_command
 
 from config.celery import app
 from relations.models import Article, Meeting
-from tests.conftest import service_unavailable
 from tests.ingest_samples import ENGLISH, chile_meeting, proposal
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Serialized rollback: a transactional test run before this module may leave the tables flushed, permissions and
+# content types included; with it, they are restored for each test here.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
 PASSWORD = "review-test-password-1"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        service_unavailable(f"chromium not found at {CHROMIUM}")
-    from playwright.sync_api import Error, sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        except Error as exc:
-            service_unavailable(f"chromium does not start: {exc}")
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

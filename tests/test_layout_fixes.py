@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from relations.models import Article, Meeting, Participant
-from tests.conftest import service_unavailable
 from tests.factories import (
     make_article,
     make_country,
@@ -33,10 +29,10 @@ from tests.ingest_samples import INDONESIAN, chile_meeting, proposal
 # Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Serialized rollback: a transactional test run before this module may leave the tables flushed, permissions and
+# content types included; with it, they are restored for each test here.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
 PASSWORD = "layout-test-password-1"
 WIDTH = 1366
@@ -59,30 +55,6 @@ OVERLAPS = """(selector) => [...document.querySelectorAll(selector)].flatMap((ce
     const over = right - Math.min(box.right, next ? next.left : box.right);
     return over > 0.5 ? [[cell.innerText.trim(), Math.round(over)]] : [];
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        service_unavailable(f"chromium not found at {CHROMIUM}")
-    from playwright.sync_api import Error, sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        except Error as exc:
-            service_unavailable(f"chromium does not start: {exc}")
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def translations():
-    """The Indonesian catalogue compiled (`make test` does it; a bare pytest run may not have)."""
-    po = settings.BASE_DIR / "locale" / "id" / "LC_MESSAGES" / "django.po"
-    mo = po.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        call_command("compilemessages", locale=["id"], ignore_patterns=[".venv"], verbosity=0)
 
 
 @pytest.fixture
