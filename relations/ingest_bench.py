@@ -216,6 +216,9 @@ class Workers:
             "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "DASHBOARD_WARMING": str(int(settings.DASHBOARD_WARMING)),
+            # The keys this process reads: its database's name may differ from the one its settings were made with
+            # (a test database), and the workers' warmed pages must reach it.
+            "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
         }
         self.log = tempfile.NamedTemporaryFile(prefix="bench-ingest-celery-", suffix=".log", delete=False)  # noqa: SIM115
         self.processes: list[subprocess.Popen] = []
