@@ -628,12 +628,22 @@ def meeting_sides(meeting: Meeting | None) -> set[str]:
     return set(meeting.countries.values_list("country_id", flat=True))
 
 
-def check_side(form: forms.ModelForm, sides: set[str]) -> None:
-    """A participant represents one of the meeting's countries (the dashboard counts who met whom by side)."""
+def check_side(form: forms.ModelForm, sides: set[str]) -> str | None:
+    """A participant represents one of the meeting's countries (the dashboard counts who met whom by side).
+    The error goes on the row's side; a row shown read-only (a user who may only view participants) has no field
+    to carry it, and its message is returned for the table to show."""
     side = form.cleaned_data.get("side")
-    if side is not None and side.pk not in sides:
-        message = _("%(country)s is not one of this meeting's countries: add it to the meeting's countries first.")
-        form.add_error("side", message % {"country": side})
+    # Read-only rows hold the stored value as it was shown (a code), not a country.
+    shown = side is None or isinstance(side, models.Model)
+    if not shown:
+        side = form.instance.side if form.instance.side_id else None
+    if side is None or side.pk in sides:
+        return None
+    message = _("%(country)s is not one of this meeting's countries: add it to the meeting's countries first.")
+    if not shown:
+        return message % {"country": side}
+    form.add_error("side", message % {"country": side})
+    return None
 
 
 class ParticipantFormSet(InlineFormSet):
@@ -661,13 +671,17 @@ class ParticipantFormSet(InlineFormSet):
         stored = meeting_sides(self.instance)
         submitted = self.submitted_sides()
         sides = stored if submitted is None else submitted
+        leaving = stored - sides
+        unshown = []
         for form in self.forms:
             if self._should_delete_form(form) or not (form.has_changed() or form.instance.pk):
                 continue
-            # A row left as it was is judged again only when the countries change under it: an editor fixes one
-            # thing at a time, and rows stored before the rule are not refused for what they already were.
-            if form.has_changed() or sides != stored:
-                check_side(form, sides)
+            # A row left as it was is judged again only when its own country leaves the meeting: an editor fixes
+            # one thing at a time, and rows stored before the rule are not refused for what they already were.
+            if form.has_changed() or form.instance.side_id in leaving:
+                unshown.append(check_side(form, sides))
+        if any(unshown):
+            raise ValidationError([message for message in unshown if message])
 
 
 class ParticipantInline(RowAutocompleteInline, TabularInline):
@@ -823,7 +837,8 @@ def side_represented(side: MeetingCountry) -> str | None:
 def sides_needed(sides: list[MeetingCountry]) -> list[str]:
     """Why these countries may not leave their meetings (the rules the meeting's own form keeps)."""
     leaving = [side.pk for side in sides]
-    reasons = [last_partner_leaving(meeting_id, leaving) for meeting_id in {side.meeting_id for side in sides}]
+    partners_leaving = {side.meeting_id for side in sides if side.role == MeetingCountry.Role.PARTNER}
+    reasons = [last_partner_leaving(meeting_id, leaving) for meeting_id in partners_leaving]
     reasons += [side_represented(side) for side in sides]
     return [reason for reason in reasons if reason]
 

@@ -59,9 +59,10 @@ def first_day(day: dt.date | None, precision: str) -> dt.date | None:
 
 def with_field(kwargs: dict, name: str) -> dict:
     """save()'s keyword arguments with `name` among the fields it writes, when it writes only some."""
-    if kwargs.get("update_fields") is not None and name not in kwargs["update_fields"]:
-        return {**kwargs, "update_fields": [*kwargs["update_fields"], name]}
-    return kwargs
+    if kwargs.get("update_fields") is None:
+        return kwargs
+    fields = list(kwargs["update_fields"])  # any iterable save() takes, a generator included
+    return {**kwargs, "update_fields": fields if name in fields else [*fields, name]}
 
 
 # Meeting and due dates a record may hold. Earlier or much later ones are typing errors (2204 for 2024), and a

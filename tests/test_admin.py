@@ -270,6 +270,41 @@ class EditorTests(AdminData):
         self.assertContains(response, f"“{self.meeting}” would have no partner country left.")
         self.assertTrue(MeetingCountry.objects.filter(pk=chile.pk).exists())
 
+    def test_a_side_deleted_by_one_who_may_only_view_participants_is_refused_with_a_reason(self):
+        make_participant(meeting=self.meeting, official=self.ambassador, side=self.peru)
+        MeetingCountry.objects.create(meeting=self.meeting, country=self.chile, role="partner")
+        user = User.objects.create_user("sides-only", password="not-used", is_staff=True)
+        codenames = ["view_meeting", "change_meeting", "view_participant", "view_meetingcountry"]
+        codenames += ["change_meetingcountry", "delete_meetingcountry", "add_meetingcountry"]
+        user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+        self.client.force_login(user)
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        countries, _ = formset_prefix(page, MeetingCountry)
+        data = form_data(page)
+        peru = next(i for i in range(3) if data[f"{countries}-{i}-country"] == "PE")
+        response = self.client.post(url, data | {f"{countries}-{peru}-DELETE": "on"})
+        self.assertContains(response, "Peru is not one of this meeting&#x27;s countries")
+        self.assertTrue(self.meeting.countries.filter(country=self.peru).exists())
+
+    def test_a_participant_stored_off_side_does_not_block_other_changes(self):
+        chilean = make_official(full_name="Chilean Envoy", country=self.chile)
+        make_participant(meeting=self.meeting, official=chilean, side=self.chile)  # as an approval may store it
+        url = admin_url(Meeting, "change", self.meeting.pk)
+        page = self.client.get(url)
+        countries, blank = formset_prefix(page, MeetingCountry)
+        japan = make_country(code="JP", name_en="Japan")
+        data = form_data(page) | {f"{countries}-{blank}-country": japan.code, f"{countries}-{blank}-role": "partner"}
+        self.assertRedirects(self.client.post(url, data), admin_url(Meeting, "changelist"))
+        self.assertTrue(self.meeting.countries.filter(country=japan).exists())
+
+    def test_a_host_nobody_represents_may_be_deleted_alone(self):
+        meeting = make_meeting(title="Talks", host="ID", partners=("PE",))
+        host = meeting.countries.get(country=self.indonesia)
+        response = self.client.post(admin_url(MeetingCountry, "delete", host.pk), {"post": "yes"})
+        self.assertRedirects(response, admin_url(MeetingCountry, "changelist"))
+        self.assertFalse(MeetingCountry.objects.filter(pk=host.pk).exists())
+
     def test_a_participant_added_alone_represents_one_of_the_meetings_countries(self):
         url = admin_url(Participant, "add")
         data = form_data(self.client.get(url)) | {"meeting": self.meeting.pk, "official": self.ambassador.pk}

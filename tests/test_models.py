@@ -198,6 +198,14 @@ class MeetingConstraintTests(ConstraintTestCase):
         self.assertEqual(Meeting.objects.get(pk=meeting.pk).held_on, dt.date(2024, 10, 1))
         self.assertEqual(set(meeting.countries.values_list("held_on", flat=True)), {dt.date(2024, 10, 1)})
 
+    def test_fields_to_save_given_as_a_generator_are_all_saved(self):
+        Meeting.objects.filter(pk=self.meeting.pk).update(held_on=dt.date(2024, 10, 15), date_precision="month")
+        meeting = Meeting.objects.get(pk=self.meeting.pk)
+        meeting.title = "Renamed"
+        meeting.save(update_fields=(name for name in ["title"]))
+        stored = Meeting.objects.get(pk=meeting.pk)
+        self.assertEqual((stored.title, stored.held_on), ("Renamed", dt.date(2024, 10, 1)))
+
     def test_the_migration_moves_stored_dates_to_their_first_day(self):
         Meeting.objects.filter(pk=self.meeting.pk).update(held_on=dt.date(2024, 10, 15), date_precision="month")
         MeetingCountry.objects.filter(meeting=self.meeting).update(held_on=dt.date(2024, 10, 15))

@@ -88,11 +88,15 @@ def requeue_pending(*, include_failed: bool = False, stale_after: dt.timedelta |
     abandoned = Article.objects.filter(
         status=Article.Status.PROCESSING, updated_at__lt=timezone.now() - stuck_after(), duplicate_of__isnull=True
     )
-    taken_back = list(abandoned.values_list("pk", flat=True))
-    if taken_back:
-        Article.objects.filter(pk__in=taken_back, status=Article.Status.PROCESSING).update(
+    taken_back = []
+    for article_id in abandoned.values_list("pk", flat=True):
+        # One by one, each taken only if still abandoned: of two requeues at once (the beat and `ingest`), one
+        # takes it.
+        taken = abandoned.filter(pk=article_id).update(
             status=Article.Status.QUEUED, status_message=queued_message(), updated_at=timezone.now()
         )
+        if taken:
+            taken_back.append(article_id)
     wanted = Q(status=Article.Status.PENDING) | Q(pk__in=taken_back, status=Article.Status.QUEUED)
     if include_failed:
         wanted |= Q(status=Article.Status.FAILED)
