@@ -66,3 +66,43 @@ def chile_meeting(**changes) -> dict:
 
 def proposal(*meetings: dict, language: str = "en") -> dict:
     return {"language": language, "published": "2024-05-15", "meetings": list(meetings)}
+
+
+def review_form_data(*, with_commitment: bool = False, **changes) -> dict:
+    """What the review page of the Chile meeting's article sends: the meeting included, one official, and
+    (`with_commitment`) one commitment; the blank extra meeting left out."""
+    data = {
+        "m0-include": "on",
+        "m0-date": "2024-05-14",
+        "m0-date_precision": "day",
+        "m0-status": "held",
+        "m0-kind": "courtesy_call",
+        "m0-place": "Ministry of Defence, Jakarta",
+        "m0-host_country": "ID",
+        "m0-partner_countries": ["CL"],
+        "m0-sectors": ["defence_industry"],
+        "m0-officials-TOTAL_FORMS": "1",
+        "m0-officials-INITIAL_FORMS": "0",
+        "m0-officials-0-name": "Muhammad Herindra",
+        "m0-officials-0-title": "Wamenhan",
+        "m0-officials-0-country": "ID",
+        "m0-officials-0-role": "principal",
+        "m0-commitments-TOTAL_FORMS": "0",
+        "m0-commitments-INITIAL_FORMS": "0",
+        "m1-date_precision": "day",
+        "m1-status": "held",
+        "m1-kind": "bilateral_meeting",
+        "m1-officials-TOTAL_FORMS": "0",
+        "m1-officials-INITIAL_FORMS": "0",
+        "m1-commitments-TOTAL_FORMS": "0",
+        "m1-commitments-INITIAL_FORMS": "0",
+    }
+    if with_commitment:
+        data |= {
+            "m0-commitments-TOTAL_FORMS": "1",
+            "m0-commitments-0-kind": "invitation",
+            "m0-commitments-0-description": "Indonesia invited to a defence exhibition",
+            "m0-commitments-0-evidence": "The ambassador invited Indonesia",
+            "m0-commitments-0-due": "2025-03",
+        }
+    return data | changes

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from relations.models import Article, Meeting
 from tests.factories import make_article, make_country, make_official, make_sector
-from tests.ingest_samples import ENGLISH, chile_meeting, proposal
+from tests.ingest_samples import ENGLISH, chile_meeting, proposal, review_form_data
 
 SEND = "relations.tasks.extract_article_task.apply_async"
 
@@ -170,34 +170,7 @@ class ReviewTests(TestCase):
         self.assertEqual(self.client.get(self.url).status_code, 302)
 
     def form_data(self, **changes) -> dict:
-        data = {
-            "m0-include": "on",
-            "m0-date": "2024-05-14",
-            "m0-date_precision": "day",
-            "m0-status": "held",
-            "m0-kind": "courtesy_call",
-            "m0-place": "Ministry of Defence, Jakarta",
-            "m0-host_country": "ID",
-            "m0-partner_countries": ["CL"],
-            "m0-sectors": ["defence_industry"],
-            "m0-officials-TOTAL_FORMS": "1",
-            "m0-officials-INITIAL_FORMS": "0",
-            "m0-officials-0-name": "Muhammad Herindra",
-            "m0-officials-0-title": "Wamenhan",
-            "m0-officials-0-country": "ID",
-            "m0-officials-0-role": "principal",
-            "m0-commitments-TOTAL_FORMS": "0",
-            "m0-commitments-INITIAL_FORMS": "0",
-            "m1-date_precision": "day",
-            "m1-status": "held",
-            "m1-kind": "bilateral_meeting",
-            "m1-officials-TOTAL_FORMS": "0",
-            "m1-officials-INITIAL_FORMS": "0",
-            "m1-commitments-TOTAL_FORMS": "0",
-            "m1-commitments-INITIAL_FORMS": "0",
-        }
-        data.update(changes)
-        return data
+        return review_form_data(**changes)
 
     def test_approve_records_the_corrected_meeting_and_opens_it(self):
         response = self.client.post(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from relations.models import Article, Meeting
 from tests.factories import make_article, make_country, make_official, make_sector
-from tests.ingest_samples import ENGLISH, chile_meeting, proposal
+from tests.ingest_samples import ENGLISH, chile_meeting, proposal, review_form_data
 from tests.test_ingest_views import make_editor
 
 NOTICE = "Some fields need correcting: each problem is shown in red next to its field."
@@ -52,38 +52,7 @@ class ReviewErrorsTests(TestCase):
         self.url = reverse("relations:article-review", args=[self.article.pk])
 
     def form_data(self, **changes) -> dict:
-        data = {
-            "m0-include": "on",
-            "m0-date": "2024-05-14",
-            "m0-date_precision": "day",
-            "m0-status": "held",
-            "m0-kind": "courtesy_call",
-            "m0-place": "Ministry of Defence, Jakarta",
-            "m0-host_country": "ID",
-            "m0-partner_countries": ["CL"],
-            "m0-sectors": ["defence_industry"],
-            "m0-officials-TOTAL_FORMS": "1",
-            "m0-officials-INITIAL_FORMS": "0",
-            "m0-officials-0-name": "Muhammad Herindra",
-            "m0-officials-0-title": "Wamenhan",
-            "m0-officials-0-country": "ID",
-            "m0-officials-0-role": "principal",
-            "m0-commitments-TOTAL_FORMS": "1",
-            "m0-commitments-INITIAL_FORMS": "0",
-            "m0-commitments-0-kind": "invitation",
-            "m0-commitments-0-description": "Indonesia invited to a defence exhibition",
-            "m0-commitments-0-evidence": "The ambassador invited Indonesia",
-            "m0-commitments-0-due": "2025-03",
-            "m1-date_precision": "day",
-            "m1-status": "held",
-            "m1-kind": "bilateral_meeting",
-            "m1-officials-TOTAL_FORMS": "0",
-            "m1-officials-INITIAL_FORMS": "0",
-            "m1-commitments-TOTAL_FORMS": "0",
-            "m1-commitments-INITIAL_FORMS": "0",
-        }
-        data.update(changes)
-        return data
+        return review_form_data(with_commitment=True, **changes)
 
     def assert_shown_beside(self, response, field: str, error: str) -> None:
         self.assertEqual(response.status_code, 400)
