@@ -12,6 +12,7 @@ import re
 from urllib.parse import quote_plus
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -587,11 +588,13 @@ class MeetingCountryFormSet(InlineFormSet):
             form
             for form in self.forms
             if form.cleaned_data.get("country") is not None
-            and form.cleaned_data.get("role") == MeetingCountry.Role.PARTNER
+            # (a row shown read-only holds the stored code, not a country)
+            and getattr(form.cleaned_data["country"], "pk", form.cleaned_data["country"]) != settings.HOME_COUNTRY
             and not self._should_delete_form(form)
         ]
         if not partners:
-            # A meeting with no partner would vanish from every country's page and chart, as approvals refuse it.
+            # A partner is any country but the home one, host or not (a meeting abroad may list its host alone).
+            # With none, the meeting would vanish from every country's page and chart, as approvals refuse it.
             raise ValidationError(_("Every meeting needs at least one partner country."))
 
     def save(self, commit: bool = True):
@@ -629,7 +632,9 @@ def meeting_sides(meeting: Meeting | None) -> set[str]:
 
 
 def check_side(form: forms.ModelForm, sides: set[str]) -> str | None:
-    """A participant represents one of the meeting's countries (the dashboard counts who met whom by side).
+    """A participant represents one of the meeting's countries (the dashboard counts who met whom by side), or the
+    home country, which takes part in every meeting whether or not it is listed among them (a meeting hosted abroad
+    lists the host alone).
     The error goes on the row's side; a row shown read-only (a user who may only view participants) has no field
     to carry it, and its message is returned for the table to show."""
     side = form.cleaned_data.get("side")
@@ -637,7 +642,7 @@ def check_side(form: forms.ModelForm, sides: set[str]) -> str | None:
     shown = side is None or isinstance(side, models.Model)
     if not shown:
         side = form.instance.side if form.instance.side_id else None
-    if side is None or side.pk in sides:
+    if side is None or side.pk in sides or side.pk == settings.HOME_COUNTRY:
         return None
     message = _("%(country)s is not one of this meeting's countries: add it to the meeting's countries first.")
     if not shown:
@@ -817,8 +822,9 @@ class MeetingAdmin(ChosenObjectAutocomplete, HistoryAdmin):
 
 
 def last_partner_leaving(meeting_id: int, leaving: list[int]) -> str | None:
-    """Why the sides `leaving` may not leave meeting `meeting_id`: no partner country would be left."""
-    others = MeetingCountry.objects.filter(meeting_id=meeting_id, role=MeetingCountry.Role.PARTNER)
+    """Why the sides `leaving` may not leave meeting `meeting_id`: no partner country (any but the home one, host
+    or not) would be left."""
+    others = MeetingCountry.objects.filter(meeting_id=meeting_id).exclude(country_id=settings.HOME_COUNTRY)
     if others.exclude(pk__in=leaving).exists():
         return None
     return gettext("“%(meeting)s” would have no partner country left.") % {
@@ -827,7 +833,10 @@ def last_partner_leaving(meeting_id: int, leaving: list[int]) -> str | None:
 
 
 def side_represented(side: MeetingCountry) -> str | None:
-    """Why `side`'s country may not leave its meeting: participants represent it."""
+    """Why `side`'s country may not leave its meeting: participants represent it (the home country's may always
+    leave: its officials take part in every meeting, listed or not)."""
+    if side.country_id == settings.HOME_COUNTRY:
+        return None
     if not Participant.objects.filter(meeting_id=side.meeting_id, side_id=side.country_id).exists():
         return None
     values = {"country": side.country, "meeting": side.meeting}
@@ -837,7 +846,7 @@ def side_represented(side: MeetingCountry) -> str | None:
 def sides_needed(sides: list[MeetingCountry]) -> list[str]:
     """Why these countries may not leave their meetings (the rules the meeting's own form keeps)."""
     leaving = [side.pk for side in sides]
-    partners_leaving = {side.meeting_id for side in sides if side.role == MeetingCountry.Role.PARTNER}
+    partners_leaving = {side.meeting_id for side in sides if side.country_id != settings.HOME_COUNTRY}
     reasons = [last_partner_leaving(meeting_id, leaving) for meeting_id in partners_leaving]
     reasons += [side_represented(side) for side in sides]
     return [reason for reason in reasons if reason]
@@ -853,7 +862,8 @@ class MeetingCountryForm(AdminForm):
         stored = MeetingCountry.objects.select_related("meeting", "country").get(pk=self.instance.pk)
         moved = data["meeting"].pk != stored.meeting_id
         reasons = []
-        if stored.role == MeetingCountry.Role.PARTNER and (moved or data["role"] != MeetingCountry.Role.PARTNER):
+        foreign = stored.country_id != settings.HOME_COUNTRY
+        if foreign and (moved or data["country"].pk == settings.HOME_COUNTRY):
             reasons.append(last_partner_leaving(stored.meeting_id, [stored.pk]))
         if moved or data["country"].pk != stored.country_id:
             reasons.append(side_represented(stored))

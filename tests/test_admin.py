@@ -254,12 +254,13 @@ class EditorTests(AdminData):
         self.assertRedirects(response, admin_url(MeetingCountry, "changelist"))  # Peru had no participant
         chile = MeetingCountry.objects.get(pk=peru.pk)
         self.assertEqual(chile.country_id, "CL")
-        indonesia = self.meeting.countries.get(country=self.indonesia)
-        url = admin_url(MeetingCountry, "change", indonesia.pk)
+        make_participant(meeting=self.meeting, official=make_official(country=self.chile), side=self.chile)
+        url = admin_url(MeetingCountry, "change", chile.pk)
         response = self.client.post(url, form_data(self.client.get(url)) | {"country": "PE"})
-        self.assertContains(response, f"Participants of “{self.meeting}” represent Indonesia.")
+        self.assertContains(response, f"Participants of “{self.meeting}” represent Chile.")
+        indonesia = self.meeting.countries.get(country=self.indonesia)
         # Deleting the last partner, or a represented side, alone or with others: refused on the delete page.
-        for sides in ([chile], [indonesia], [chile, indonesia]):
+        for sides in ([chile], [chile, indonesia]):
             with self.subTest(sides=[side.country_id for side in sides]):
                 changelist = admin_url(MeetingCountry, "changelist")
                 action = {"action": "delete_selected", "_selected_action": [side.pk for side in sides], "post": "yes"}
@@ -269,6 +270,21 @@ class EditorTests(AdminData):
         response = self.client.post(admin_url(MeetingCountry, "delete", chile.pk), {"post": "yes"})
         self.assertContains(response, f"“{self.meeting}” would have no partner country left.")
         self.assertTrue(MeetingCountry.objects.filter(pk=chile.pk).exists())
+        # The home country takes part in every meeting, listed or not: its side may go, its officials stay.
+        response = self.client.post(admin_url(MeetingCountry, "delete", indonesia.pk), {"post": "yes"})
+        self.assertRedirects(response, admin_url(MeetingCountry, "changelist"))
+
+    def test_the_home_countrys_officials_take_part_in_a_meeting_hosted_abroad(self):
+        """A meeting abroad lists its host alone (as synthetic data and some articles have it): the ministry's own
+        officials are added to it all the same."""
+        url = admin_url(Meeting, "change", self.later.pk)
+        self.later.countries.filter(country=self.indonesia).delete()
+        page = self.client.get(url)
+        people, blank = formset_prefix(page, Participant)
+        row = {f"{people}-{blank}-official": self.official.pk, f"{people}-{blank}-side": "ID"}
+        response = self.client.post(url, form_data(page) | row | {f"{people}-{blank}-role": "principal"})
+        self.assertRedirects(response, admin_url(Meeting, "changelist"))
+        self.assertEqual(self.later.participants.get().side_id, "ID")
 
     def test_a_side_deleted_by_one_who_may_only_view_participants_is_refused_with_a_reason(self):
         make_participant(meeting=self.meeting, official=self.ambassador, side=self.peru)
