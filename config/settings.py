@@ -81,6 +81,9 @@ TEMPLATES = [
     },
 ]
 
+# dumpdata and loaddata leave out the tables the database keeps itself (config/routers.py).
+DATABASE_ROUTERS = ["config.routers.KeptTablesRouter"]
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

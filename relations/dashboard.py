@@ -3,6 +3,10 @@
 Every function runs a fixed number of queries whatever the number of meetings: counts are grouped in the database
 (by month, year, sector, country) and only the aggregates come back. A partner is any country on a meeting other
 than settings.HOME_COUNTRY; cancelled meetings are left out of every count.
+
+Where the database keeps the summaries (relations/summaries.py: PostgreSQL), the counts over whole months come from
+them and only the month under way is counted from the meetings (its days up to today); elsewhere, or while a bulk
+load has them stale, every count comes from the meetings. tests/test_summaries.py holds the two ways equal.
 """
 
 from __future__ import annotations
@@ -11,18 +15,38 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, ExtractYear, RowNumber, TruncMonth
 from django.urls import reverse
 
-from . import charts
+from . import charts, summaries
 from .models import (
+    NO_SECTOR,
     Article,
     Commitment,
     Country,
+    CountryMonth,
+    CountryMonthSector,
+    CountryOfficial,
     Meeting,
     MeetingCountry,
     MeetingSector,
+    MonthSector,
     Participant,
     Position,
     Sector,
@@ -38,6 +62,21 @@ def home_country() -> str:
 
 def partner_sides() -> QuerySet[MeetingCountry]:
     return MeetingCountry.objects.exclude(country_id=home_country()).filter(NOT_CANCELLED)
+
+
+def summarised() -> bool:
+    """Whether to read the summaries (a function, so that tests can compare both ways)."""
+    return summaries.current()
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def sides_between(first: dt.date, last: dt.date) -> QuerySet[MeetingCountry]:
+    """Partner side rows of meetings held from `first` to `last`, found from the meetings' date index: a span of days
+    without a country has no index of its own on the side rows."""
+    return partner_sides().filter(meeting__held_on__range=(first, last))
 
 
 def year_ago(day: dt.date) -> dt.date:
@@ -76,14 +115,18 @@ def overview_counts(today: dt.date) -> dict[str, Comparison]:
         .filter(held_on__range=span)
         .aggregate(this=Count("id", filter=Q(held_on__range=this)), last=Count("id", filter=Q(held_on__range=last)))
     )
-    countries = (
-        partner_sides()
-        .filter(held_on__range=span)
-        .aggregate(
-            this=Count("country", distinct=True, filter=Q(held_on__range=this)),
-            last=Count("country", distinct=True, filter=Q(held_on__range=last)),
+    if summarised():
+        partners = partner_rows(today)
+        countries = {"this": sum(1 for p in partners if p.this_year), "last": sum(1 for p in partners if p.last_year)}
+    else:
+        countries = (
+            partner_sides()
+            .filter(held_on__range=span)
+            .aggregate(
+                this=Count("country", distinct=True, filter=Q(held_on__range=this)),
+                last=Count("country", distinct=True, filter=Q(held_on__range=last)),
+            )
         )
-    )
     officials = (
         Participant.objects.exclude(side_id=home_country())
         .filter(NOT_CANCELLED, meeting__held_on__range=span)
@@ -116,30 +159,54 @@ def _top_sector(prefix: str = "") -> Coalesce:
     return Coalesce(f"{prefix}sector__parent_id", f"{prefix}sector_id")
 
 
+def _whole_months(first_month: dt.date, last_day: dt.date) -> dt.date | None:
+    """Where the summaries' whole months end and the meetings' own count begins (the last day's month), or None
+    when the span is to be counted from the meetings alone."""
+    if first_month.day != 1 or not summarised():
+        return None
+    return max(first_month, month_of(last_day))
+
+
 def sector_counts_by_month(first_month: dt.date, last_day: dt.date) -> list[charts.PeriodCount]:
     """Meetings per month and top-level sector (a meeting on two sectors counts in both)."""
     labels = sector_labels()
+    counts: dict[tuple[dt.date, int], int] = {}
+    counted_from = _whole_months(first_month, last_day)
+    if counted_from is not None:
+        summary = MonthSector.objects.filter(month__gte=first_month, month__lt=counted_from).exclude(
+            top_sector=NO_SECTOR
+        )
+        counts.update({(r.month, r.top_sector): r.meetings for r in summary})
     rows = (
-        MeetingSector.objects.filter(NOT_CANCELLED, meeting__held_on__gte=first_month, meeting__held_on__lte=last_day)
+        MeetingSector.objects.filter(
+            NOT_CANCELLED, meeting__held_on__gte=counted_from or first_month, meeting__held_on__lte=last_day
+        )
         .annotate(month=TruncMonth("meeting__held_on"), top=_top_sector())
         .values("month", "top")
         .annotate(n=Count("meeting", distinct=True))
         .order_by()
     )
-    return [charts.PeriodCount(_as_date(r["month"]), labels[r["top"]][0], r["n"], labels[r["top"]][1]) for r in rows]
+    counts.update({(_as_date(r["month"]), r["top"]): r["n"] for r in rows})
+    return [charts.PeriodCount(month, labels[top][0], n, labels[top][1]) for (month, top), n in counts.items()]
 
 
 def unsectored_counts_by_month(first_month: dt.date, last_day: dt.date) -> dict[dt.date, int]:
     """Meetings per month that no sector is linked to, so the stacked chart still shows every meeting."""
+    counts: dict[dt.date, int] = {}
+    counted_from = _whole_months(first_month, last_day)
+    if counted_from is not None:
+        summary = MonthSector.objects.filter(month__gte=first_month, month__lt=counted_from, top_sector=NO_SECTOR)
+        counts.update(summary.values_list("month", "meetings"))
     rows = (
         Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
-        .filter(held_on__gte=first_month, held_on__lte=last_day, sectors__isnull=True)
+        .filter(held_on__gte=counted_from or first_month, held_on__lte=last_day, sectors__isnull=True)
         .annotate(month=TruncMonth("held_on"))
         .values("month")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {_as_date(r["month"]): r["n"] for r in rows}
+    counts.update({_as_date(r["month"]): r["n"] for r in rows})
+    return counts
 
 
 def _as_date(value) -> dt.date:
@@ -162,21 +229,7 @@ class PartnerRow:
 
 def partner_rows(today: dt.date) -> list[PartnerRow]:
     """Every partner country: meetings, last contact, this year's and last year's counts; most active first."""
-    this, last = _spans(today)
-    # Grouped by the code alone (the names come from a second, small query): grouping by the names too made
-    # PostgreSQL sort every side row. A country is on a meeting once (meeting_country_once), so counting side rows
-    # counts meetings, with no DISTINCT.
-    rows = list(
-        partner_sides()
-        .values("country_id")
-        .annotate(
-            n=Count("id"),
-            last_contact=Max("held_on", filter=Q(held_on__lte=today)),
-            this=Count("id", filter=Q(held_on__range=this)),
-            last=Count("id", filter=Q(held_on__range=last)),
-        )
-        .order_by("-n", "country_id")
-    )
+    rows = _summarised_partner_counts(today) if summarised() else _partner_counts(today)
     countries = Country.objects.filter(code__in=[r["country_id"] for r in rows]).only("alpha3", "name_en", "name_id")
     by_code = {c.code: c for c in countries}
     return [
@@ -193,17 +246,81 @@ def partner_rows(today: dt.date) -> list[PartnerRow]:
     ]
 
 
+def _partner_counts(today: dt.date) -> list[dict]:
+    this, last = _spans(today)
+    # Grouped by the code alone (the names come from a second, small query): grouping by the names too made
+    # PostgreSQL sort every side row. A country is on a meeting once (meeting_country_once), so counting side rows
+    # counts meetings, with no DISTINCT.
+    rows = list(
+        partner_sides()
+        .values("country_id")
+        .annotate(
+            n=Count("id"),
+            last_contact=Max("held_on", filter=Q(held_on__lte=today)),
+            this=Count("id", filter=Q(held_on__range=this)),
+            last=Count("id", filter=Q(held_on__range=last)),
+        )
+        .order_by("-n", "country_id")
+    )
+    return rows
+
+
+def _summarised_partner_counts(today: dt.date) -> list[dict]:
+    """_partner_counts from the summaries' whole months, and from the meetings for the month under way and the same
+    days of last year's month (a year to date ends within them)."""
+    this, last = _spans(today)
+    this_month, last_month = month_of(today), month_of(last[1])
+    by_country = {
+        r["country_id"]: r
+        for r in CountryMonth.objects.exclude(country_id=home_country())
+        .values("country_id")
+        .annotate(
+            n=Sum("meetings"),
+            last_contact=Max("last_held_on", filter=Q(month__lt=this_month)),
+            this=Coalesce(Sum("meetings", filter=Q(month__gte=this[0], month__lt=this_month)), 0),
+            last=Coalesce(Sum("meetings", filter=Q(month__gte=last[0], month__lt=last_month)), 0),
+        )
+    }
+    days = Q(meeting__held_on__range=(this_month, today))
+    days_last_year = Q(meeting__held_on__range=(last_month, last[1]))
+    partial = (
+        partner_sides()
+        .filter(days | days_last_year)
+        .values("country_id")
+        .annotate(
+            this=Count("id", filter=days), last=Count("id", filter=days_last_year), last_day=Max("held_on", filter=days)
+        )
+        .order_by()
+    )
+    for r in partial:
+        row = by_country[r["country_id"]]  # the summary has every month, so every country counted here
+        row["this"] += r["this"]
+        row["last"] += r["last"]
+        row["last_contact"] = max(filter(None, (row["last_contact"], r["last_day"])), default=None)
+    return sorted(by_country.values(), key=lambda r: (-r["n"], r["country_id"]))
+
+
 def partner_trends(first_year: int, last_year: int) -> dict[str, list[tuple[str, int]]]:
     """Country code -> [(year, meetings)] for every year of the span, zeros included."""
     counts: dict[str, dict[int, int]] = {}
-    rows = (
-        partner_sides()
-        .filter(held_on__year__gte=first_year, held_on__year__lte=last_year)
-        .annotate(year=ExtractYear("held_on"))
-        .values("country_id", "year")
-        .annotate(n=Count("id"))  # one side row per meeting and country
-        .order_by()
-    )
+    if summarised():
+        rows = (
+            CountryMonth.objects.exclude(country_id=home_country())
+            .filter(month__gte=dt.date(first_year, 1, 1), month__lte=dt.date(last_year, 12, 1))
+            .annotate(year=ExtractYear("month"))
+            .values("country_id", "year")
+            .annotate(n=Sum("meetings"))
+            .order_by()
+        )
+    else:
+        rows = (
+            partner_sides()
+            .filter(held_on__year__gte=first_year, held_on__year__lte=last_year)
+            .annotate(year=ExtractYear("held_on"))
+            .values("country_id", "year")
+            .annotate(n=Count("id"))  # one side row per meeting and country
+            .order_by()
+        )
     for r in rows:
         counts.setdefault(r["country_id"], {})[r["year"]] = r["n"]
     years = range(first_year, last_year + 1)
@@ -269,6 +386,18 @@ class CountrySummary:
 
 def country_summary(code: str, today: dt.date) -> CountrySummary:
     """Counts for the page head, in one aggregate over the country's side rows (country-date index)."""
+    if summarised():
+        this_month = month_of(today)
+        row = CountryMonth.objects.filter(country_id=code).aggregate(
+            n=Coalesce(Sum("meetings"), 0),
+            first=Min("first_held_on"),
+            last=Max("last_held_on", filter=Q(month__lt=this_month)),
+            this_year=Coalesce(Sum("meetings", filter=Q(month__year=today.year)), 0),
+        )
+        latest = MeetingCountry.objects.filter(
+            NOT_CANCELLED, country_id=code, held_on__range=(this_month, today)
+        ).aggregate(last=Max("held_on"))["last"]
+        return CountrySummary(row["n"], row["first"], latest or row["last"], row["this_year"])
     row = MeetingCountry.objects.filter(NOT_CANCELLED, country_id=code).aggregate(
         n=Count("meeting"),
         first=Min("held_on"),
@@ -303,6 +432,16 @@ def country_meetings(code: str, limit: int) -> list[Meeting]:
 
 def sector_counts_by_year(code: str) -> list[charts.PeriodCount]:
     labels = sector_labels()
+    if summarised():
+        rows = (
+            CountryMonthSector.objects.filter(country_id=code)
+            .exclude(top_sector=NO_SECTOR)
+            .annotate(year=ExtractYear("month"), top=F("top_sector"))
+            .values("year", "top")
+            .annotate(n=Sum("meetings"))
+            .order_by()
+        )
+        return [charts.PeriodCount(r["year"], labels[r["top"]][0], r["n"], labels[r["top"]][1]) for r in rows]
     rows = (
         MeetingSector.objects.filter(NOT_CANCELLED, meeting__countries__country_id=code)
         .annotate(year=ExtractYear("meeting__held_on"), top=_top_sector())
@@ -314,6 +453,15 @@ def sector_counts_by_year(code: str) -> list[charts.PeriodCount]:
 
 
 def unsectored_counts_by_year(code: str) -> dict[int, int]:
+    if summarised():
+        rows = (
+            CountryMonthSector.objects.filter(country_id=code, top_sector=NO_SECTOR)
+            .annotate(year=ExtractYear("month"))
+            .values("year")
+            .annotate(n=Sum("meetings"))
+            .order_by()
+        )
+        return {r["year"]: r["n"] for r in rows}
     rows = (
         Meeting.objects.involving(code)
         .exclude(status=Meeting.Status.CANCELLED)
@@ -334,10 +482,18 @@ def officials_met(code: str, sides: tuple[str, ...], limit: int = 8) -> dict[str
     participant row before grouping cost a subquery per row).
     """
     # A participant is on a meeting once and the country once, so counting rows counts meetings.
+    if summarised():
+        counted = CountryOfficial.objects.filter(country_id=code, side_id__in=sides).annotate(
+            n=F("meetings"), last=F("last_met")
+        )
+    else:
+        counted = (
+            Participant.objects.filter(NOT_CANCELLED, side_id__in=sides, meeting__countries__country_id=code)
+            .values("side_id", "official_id")
+            .annotate(n=Count("id"), last=Max("meeting__held_on"))
+        )
     rows = list(
-        Participant.objects.filter(NOT_CANCELLED, side_id__in=sides, meeting__countries__country_id=code)
-        .values("side_id", "official_id", "official__full_name")
-        .annotate(n=Count("id"), last_met=Max("meeting__held_on"))
+        counted.values("side_id", "official_id", "official__full_name", "n", "last")
         .annotate(
             place=Window(
                 RowNumber(), partition_by=F("side_id"), order_by=[F("n").desc(), F("official__full_name").asc()]
@@ -360,7 +516,7 @@ def officials_met(code: str, sides: tuple[str, ...], limit: int = 8) -> dict[str
                 "name": r["official__full_name"],
                 "title": titles.get(r["official_id"], ""),
                 "meetings": r["n"],
-                "last_met": r["last_met"],
+                "last_met": r["last"],
             }
         )
     return by_side

@@ -898,3 +898,98 @@ class MeetingDigest(models.Model):
 
     def __str__(self) -> str:
         return f"digest of meeting {self.meeting_id}"
+
+
+# --- Summaries (PostgreSQL) ------------------------------------------------------------------------------------------
+# Counts the overview and partner pages read, kept by the database (relations/summaries.py): derived, never edited.
+# Cancelled meetings are left out, as on the pages; every country is summed, the home country too (the pages leave
+# it out). A meeting's sector counts under its top-level sector, NO_SECTOR where it has none. Not managed by Django:
+# the migration creates them on PostgreSQL only, and neither a test's serialized database nor a flush includes them
+# (the triggers count them again from what is loaded, and empty them with the tables they count).
+
+NO_SECTOR = 0
+
+
+class CountryMonth(models.Model):
+    """A country's meetings in one month (the month's first day), as a side of either role."""
+
+    country = models.ForeignKey(Country, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    month = models.DateField()
+    meetings = models.PositiveIntegerField()
+    first_held_on = models.DateField()
+    last_held_on = models.DateField()
+
+    class Meta:
+        managed = False  # tables and triggers of PostgreSQL's alone (migration 0012)
+        db_table = "relations_countrymonth"
+        constraints = [models.UniqueConstraint(fields=["country", "month"], name="country_month_once")]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.month:%Y-%m}: {self.meetings}"
+
+
+class CountryMonthSector(models.Model):
+    """A country's meetings in one month on a top-level sector (or on none: NO_SECTOR)."""
+
+    country = models.ForeignKey(Country, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    month = models.DateField()
+    top_sector = models.IntegerField()
+    meetings = models.PositiveIntegerField()
+
+    class Meta:
+        managed = False  # tables and triggers of PostgreSQL's alone (migration 0012)
+        db_table = "relations_countrymonthsector"
+        constraints = [
+            models.UniqueConstraint(fields=["country", "month", "top_sector"], name="country_month_sector_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.month:%Y-%m} sector {self.top_sector}: {self.meetings}"
+
+
+class MonthSector(models.Model):
+    """All meetings of one month on a top-level sector (or on none: NO_SECTOR), whatever their countries."""
+
+    month = models.DateField()
+    top_sector = models.IntegerField()
+    meetings = models.PositiveIntegerField()
+
+    class Meta:
+        managed = False  # tables and triggers of PostgreSQL's alone (migration 0012)
+        db_table = "relations_monthsector"
+        constraints = [models.UniqueConstraint(fields=["month", "top_sector"], name="month_sector_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} sector {self.top_sector}: {self.meetings}"
+
+
+class CountryOfficial(models.Model):
+    """How often an official of one side took part in meetings with a country, and when last."""
+
+    country = models.ForeignKey(Country, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    side = models.ForeignKey(Country, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    official = models.ForeignKey(Official, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    meetings = models.PositiveIntegerField()
+    last_met = models.DateField()
+
+    class Meta:
+        managed = False  # tables and triggers of PostgreSQL's alone (migration 0012)
+        db_table = "relations_countryofficial"
+        constraints = [models.UniqueConstraint(fields=["country", "side", "official"], name="country_official_once")]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}: official {self.official_id} of {self.side_id}, {self.meetings}"
+
+
+class SummaryState(models.Model):
+    """One row: whether the summaries are being rebuilt (a bulk load writes without keeping them; the pages count
+    from the tables themselves until the rebuild has committed)."""
+
+    stale = models.BooleanField(default=False)
+
+    class Meta:
+        managed = False  # PostgreSQL's alone, as the summaries (migration 0012)
+        db_table = "relations_summarystate"
+
+    def __str__(self) -> str:
+        return "stale" if self.stale else "current"

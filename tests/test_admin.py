@@ -46,7 +46,14 @@ from .factories import (
 )
 
 # Derived tables, kept by the database and never edited: not in the admin.
-DERIVED_MODELS = {"MeetingDigest"}
+DERIVED_MODELS = {
+    "MeetingDigest",
+    "CountryMonth",
+    "CountryMonthSector",
+    "MonthSector",
+    "CountryOfficial",
+    "SummaryState",
+}
 
 
 def relations_models() -> list[type]:

@@ -26,6 +26,19 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
+def waits_for_a_lock() -> bool:
+    """Whether another session of this database comes to wait for a lock within five seconds."""
+    for _ in range(100):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False
+
+
 def export_rows(client, params: dict | None = None) -> list[list[str]]:
     response = client.get(reverse("relations:meeting-export"), params or {})
     assert response.status_code == 200
@@ -203,24 +216,12 @@ class ConcurrentWritesTests(TransactionTestCase):
         one.start()
         self.assertTrue(written.wait(10))
         two.start()
-        self.assertTrue(self.waits_for_a_lock(), "the second writer should wait for the first")
+        self.assertTrue(waits_for_a_lock(), "the second writer should wait for the first")
         release.set()
         one.join(10)
         two.join(10)
         self.assertEqual(errors, [])
         self.assertEqual(MeetingDigest.objects.get(meeting=meeting).participants, "First Arrival; Late Arrival")
-
-    def waits_for_a_lock(self) -> bool:
-        for _ in range(100):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-                if cursor.fetchone()[0]:
-                    return True
-            time.sleep(0.05)
-        return False
 
 
 @postgresql_only

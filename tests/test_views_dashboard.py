@@ -272,6 +272,14 @@ class CountryPagesTests(TestCase):
         self.assertContains(response, "No meeting with this country is recorded yet.")
 
 
+def summary_queries(n: int) -> int:
+    """On PostgreSQL, the page's summary reads add `n` queries: whether the summaries are current, asked by each
+    function that reads them, and the month under way counted apart (relations/dashboard.py)."""
+    from django.db import connection
+
+    return n if connection.vendor == "postgresql" else 0
+
+
 class QueryCountTests(TestCase):
     """Each page runs the same number of queries for 10 meetings as for 200.
 
@@ -301,13 +309,13 @@ class QueryCountTests(TestCase):
         self.assertEqual((small, large), (expected, expected))
 
     def test_overview(self):
-        self.assert_constant("/", 18)
+        self.assert_constant("/", 18 + summary_queries(10))
 
     def test_country_list(self):
-        self.assert_constant("/countries/", 5)
+        self.assert_constant("/countries/", 5 + summary_queries(3))
 
     def test_country_detail(self):
-        self.assert_constant("/countries/PE/", 15)
+        self.assert_constant("/countries/PE/", 15 + summary_queries(5))
 
 
 @override_settings(HOME_COUNTRY="PE")

@@ -1,0 +1,370 @@
+"""The summaries the dashboard reads on PostgreSQL: after every kind of write they hold what the tables give, and the
+dashboard shows the same from them as from the meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections, transaction
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Coalesce, TruncMonth
+from django.test import TestCase, TransactionTestCase
+from django.urls import reverse
+
+from relations import dashboard, summaries, synthetic
+from relations.ingest.approve import approve_article
+from relations.models import (
+    NO_SECTOR,
+    Article,
+    CountryMonth,
+    CountryMonthSector,
+    CountryOfficial,
+    Meeting,
+    MeetingCountry,
+    MeetingSector,
+    MonthSector,
+    Participant,
+    Sector,
+)
+
+from .factories import make_article, make_country, make_meeting, make_official, make_participant, make_sector
+from .ingest_samples import chile_meeting, proposal
+from .test_admin import form_data, formset_prefix
+from .test_digests import waits_for_a_lock
+from .test_generate_data import generate, make_reference
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the summaries are kept by PostgreSQL triggers; SQLite counts the tables"
+)
+
+NOT_CANCELLED = ~Q(meeting__status=Meeting.Status.CANCELLED)
+
+
+# --- What each summary should hold, counted from the tables with the ORM (not the migration's SQL) ---------------
+
+
+def counted_country_months() -> set[tuple]:
+    rows = (
+        MeetingCountry.objects.filter(NOT_CANCELLED)
+        .annotate(month=TruncMonth("held_on"))
+        .values("country_id", "month")
+        .annotate(n=Count("id"), first=Min("held_on"), last=Max("held_on"))
+    )
+    return {(r["country_id"], r["month"], r["n"], r["first"], r["last"]) for r in rows}
+
+
+def meeting_tops() -> dict[int, set[int]]:
+    tops: dict[int, set[int]] = {}
+    for meeting_id, top in MeetingSector.objects.values_list("meeting_id", Coalesce("sector__parent_id", "sector_id")):
+        tops.setdefault(meeting_id, set()).add(top)
+    return tops
+
+
+def counted_sectors() -> tuple[set[tuple], set[tuple]]:
+    tops = meeting_tops()
+    by_country: dict[tuple, int] = {}
+    for meeting_id, code, day in MeetingCountry.objects.filter(NOT_CANCELLED).values_list(
+        "meeting_id", "country_id", "held_on"
+    ):
+        for top in tops.get(meeting_id) or {NO_SECTOR}:
+            key = (code, day.replace(day=1), top)
+            by_country[key] = by_country.get(key, 0) + 1
+    by_month: dict[tuple, int] = {}
+    for meeting_id, day in Meeting.objects.exclude(status=Meeting.Status.CANCELLED).values_list("pk", "held_on"):
+        for top in tops.get(meeting_id) or {NO_SECTOR}:
+            key = (day.replace(day=1), top)
+            by_month[key] = by_month.get(key, 0) + 1
+    return {(*k, n) for k, n in by_country.items()}, {(*k, n) for k, n in by_month.items()}
+
+
+def counted_officials() -> set[tuple]:
+    rows = (
+        Participant.objects.filter(NOT_CANCELLED, side__isnull=False)
+        .values("meeting__countries__country_id", "side_id", "official_id")
+        .annotate(n=Count("id"), last=Max("meeting__held_on"))
+    )
+    return {(r["meeting__countries__country_id"], r["side_id"], r["official_id"], r["n"], r["last"]) for r in rows}
+
+
+def stored() -> dict[str, set[tuple]]:
+    return {
+        "country months": set(
+            CountryMonth.objects.values_list("country_id", "month", "meetings", "first_held_on", "last_held_on")
+        ),
+        "country month sectors": set(
+            CountryMonthSector.objects.values_list("country_id", "month", "top_sector", "meetings")
+        ),
+        "month sectors": set(MonthSector.objects.values_list("month", "top_sector", "meetings")),
+        "officials": set(
+            CountryOfficial.objects.values_list("country_id", "side_id", "official_id", "meetings", "last_met")
+        ),
+    }
+
+
+def counted() -> dict[str, set[tuple]]:
+    by_country, by_month = counted_sectors()
+    return {
+        "country months": counted_country_months(),
+        "country month sectors": by_country,
+        "month sectors": by_month,
+        "officials": counted_officials(),
+    }
+
+
+class SummaryAssertions:
+    def assert_summaries_hold_the_tables(self):
+        expected = counted()
+        self.assertTrue(expected["country months"], "the test needs meetings")
+        self.assertEqual(stored(), expected)
+
+    def assert_dashboard_same_either_way(self, codes=("PE", "SG")):
+        today = dt.date.today()
+        first_month = dt.date(today.year - 3, 1, 1)
+        calls = [
+            lambda: dashboard.overview_counts(today),
+            lambda: sorted(dashboard.sector_counts_by_month(first_month, today), key=repr),
+            lambda: dashboard.unsectored_counts_by_month(first_month, today),
+            lambda: dashboard.partner_rows(today),
+            lambda: dashboard.partner_trends(today.year - 9, today.year),
+        ]
+        for code in codes:
+            calls += [
+                lambda code=code: dashboard.country_summary(code, today),
+                lambda code=code: sorted(dashboard.sector_counts_by_year(code), key=repr),
+                lambda code=code: dashboard.unsectored_counts_by_year(code),
+                lambda code=code: dashboard.officials_met(code, (code, "ID")),
+            ]
+        for call in calls:
+            with mock.patch.object(dashboard, "summarised", return_value=False):
+                from_tables = call()
+            with mock.patch.object(dashboard, "summarised", return_value=True):
+                self.assertEqual(call(), from_tables)
+
+
+@postgresql_only
+class WritesTests(SummaryAssertions, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.today = dt.date.today()
+        indonesia = make_country(code="ID", name_en="Indonesia")
+        cls.peru = make_country(code="PE", name_en="Peru")
+        cls.singapore = make_country(code="SG", name_en="Singapore")
+        cls.defence = make_sector(slug="defence")
+        cls.army = make_sector(slug="army-cooperation", parent=cls.defence)
+        cls.trade = make_sector(slug="trade")
+        cls.minister = make_official(full_name="Sjafrie Sjamsoeddin", country=indonesia)
+        cls.envoy = make_official(full_name="Luis Tsuboyama", country=cls.peru)
+        # This month, earlier this year, last year's same span, and planned ahead: each a part the pages count apart.
+        days = [cls.today, cls.today.replace(day=1), dt.date(cls.today.year, 1, 2), dt.date(cls.today.year - 1, 1, 5),
+                cls.today - dt.timedelta(days=370), cls.today + dt.timedelta(days=40)]  # fmt: skip
+        cls.meetings = []
+        for i, day in enumerate(days):
+            meeting = make_meeting(
+                held_on=day,
+                partners=("PE",) if i % 2 else ("PE", "SG"),
+                sectors=(cls.army, cls.trade) if i % 3 == 0 else (cls.defence,) if i % 3 == 1 else (),
+            )
+            make_participant(meeting=meeting, official=cls.minister)
+            if i % 2 == 0:
+                make_participant(meeting=meeting, official=cls.envoy)
+            cls.meetings.append(meeting)
+
+    def test_the_summaries_hold_what_the_tables_give_after_the_inserts(self):
+        self.assertTrue(summaries.current())
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way()
+
+    def test_a_meeting_moved_to_another_month_and_cancelled(self):
+        meeting = self.meetings[0]
+        meeting.held_on = dt.date(self.today.year - 2, 3, 9)
+        meeting.save()
+        self.assert_summaries_hold_the_tables()
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.save()
+        self.assert_summaries_hold_the_tables()
+        Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)  # a queryset update
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way()
+
+    def test_sides_added_changed_and_removed(self):
+        meeting = self.meetings[1]
+        MeetingCountry.objects.create(meeting=meeting, country=self.singapore)
+        self.assert_summaries_hold_the_tables()
+        MeetingCountry.objects.filter(meeting=meeting, country=self.singapore).update(country=make_country(code="MY"))
+        self.assert_summaries_hold_the_tables()
+        MeetingCountry.objects.filter(meeting=meeting, country_id="MY").delete()
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way(codes=("PE", "SG", "MY"))
+
+    def test_sectors_linked_moved_and_unlinked(self):
+        meeting = self.meetings[2]  # no sector
+        link = MeetingSector.objects.create(meeting=meeting, sector=self.army, evidence="Army talks.")
+        self.assert_summaries_hold_the_tables()
+        MeetingSector.objects.filter(pk=link.pk).update(sector=self.trade)
+        self.assert_summaries_hold_the_tables()
+        MeetingSector.objects.filter(meeting__in=self.meetings[:3]).delete()
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way()
+
+    def test_a_sector_moved_under_another_parent(self):
+        Sector.objects.filter(pk=self.army.pk).update(parent=self.trade)
+        self.assert_summaries_hold_the_tables()
+        Sector.objects.filter(pk=self.army.pk).update(parent=None)
+        self.assert_summaries_hold_the_tables()
+
+    def test_participants_added_changed_and_removed(self):
+        extra = make_participant(meeting=self.meetings[1], official=self.envoy)
+        self.assert_summaries_hold_the_tables()
+        Participant.objects.filter(pk=extra.pk).update(side=self.singapore)
+        self.assert_summaries_hold_the_tables()
+        Participant.objects.filter(official=self.minister).delete()
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way()
+
+    def test_bulk_created_links_and_a_deleted_meeting(self):
+        new = [Meeting(held_on=self.today - dt.timedelta(days=d), title=f"Bulk {d}") for d in (3, 33, 63)]
+        Meeting.objects.bulk_create(new)
+        MeetingCountry.objects.bulk_create(
+            MeetingCountry(meeting=m, country=self.singapore, held_on=m.held_on) for m in new
+        )
+        MeetingSector.objects.bulk_create(MeetingSector(meeting=m, sector=self.trade, evidence="Trade.") for m in new)
+        Participant.objects.bulk_create(
+            Participant(meeting=m, official=self.minister, side_id="ID", role="principal") for m in new
+        )
+        self.assert_summaries_hold_the_tables()
+        self.meetings[0].delete()
+        Meeting.objects.filter(pk__in=[m.pk for m in new[:2]]).delete()
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way()
+
+    def test_an_approval(self):
+        make_country(code="CL", name_en="Chile")
+        make_sector(slug="defence_industry", name_en="Defence industry")
+        article = make_article(status=Article.Status.PROPOSED, proposal=proposal(chile_meeting()))
+        approve_article(article, [chile_meeting(date=self.today.isoformat())])
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way(codes=("CL", "PE"))
+
+    def test_a_tests_serialized_database_leaves_the_summaries_out(self):
+        """The triggers count them again from what is restored: restored rows too would clash with those."""
+        serialized = connection.creation.serialize_db_to_string()
+        self.assertIn('"model": "relations.meeting"', serialized)
+        self.assertNotIn("relations.countrymonth", serialized)
+
+    def test_while_stale_the_pages_count_from_the_tables(self):
+        summaries.mark_stale()
+        self.assertFalse(summaries.current())
+        with mock.patch.object(CountryMonth.objects, "filter", side_effect=AssertionError("summary read")):
+            self.assertEqual(dashboard.country_summary("PE", self.today).meetings, 6)
+        summaries.rebuild()
+        self.assertTrue(summaries.current())
+
+
+@postgresql_only
+class AdminEditTests(SummaryAssertions, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = get_user_model().objects.create_superuser("boss", password="not-used")
+        make_country(code="ID", name_en="Indonesia")
+        make_country(code="PE", name_en="Peru")
+        make_country(code="SG", name_en="Singapore")
+        cls.meeting = make_meeting(held_on=dt.date.today(), partners=("PE",), sectors=(make_sector(slug="trade"),))
+
+    def test_an_admin_edit_of_date_sides_and_sectors(self):
+        self.client.force_login(self.admin)
+        url = reverse("admin:relations_meeting_change", args=[self.meeting.pk])
+        response = self.client.get(url)
+        data = form_data(response)
+        data["held_on"] = dt.date(2021, 6, 30).isoformat()
+        prefix, blank = formset_prefix(response, MeetingCountry)
+        data[f"{prefix}-{blank}-country"] = "SG"
+        data[f"{prefix}-{blank}-role"] = MeetingCountry.Role.PARTNER
+        prefix, _blank = formset_prefix(response, MeetingSector)
+        data[f"{prefix}-0-DELETE"] = "on"
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(set(self.meeting.countries.values_list("country_id", flat=True)), {"ID", "PE", "SG"})
+        self.assert_summaries_hold_the_tables()
+        self.assertEqual(
+            set(CountryMonthSector.objects.filter(country_id="SG").values_list("month", "top_sector", "meetings")),
+            {(dt.date(2021, 6, 1), NO_SECTOR, 1)},
+        )
+        self.assert_dashboard_same_either_way()
+
+
+@postgresql_only
+class BulkLoadTests(SummaryAssertions, TestCase):
+    """generate_data writes with the triggers deferred and counts everything once at the end."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_reference()
+        generate("--meetings", "60", "--batch-size", "25", "--no-progress")
+
+    def test_the_summaries_hold_the_generated_data(self):
+        self.assertTrue(summaries.current())
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way(codes=("PE", "SG", "MY", "JP"))
+
+    def test_an_interrupted_load_still_counts_what_it_wrote(self):
+        with (
+            mock.patch.object(synthetic.Generator, "write_batch", side_effect=KeyboardInterrupt),
+            self.assertRaises(KeyboardInterrupt),
+        ):
+            synthetic.generate(10, seed=2)
+        self.assertTrue(summaries.current())
+        self.assert_summaries_hold_the_tables()
+
+    def test_writes_after_a_load_in_the_same_transaction_are_counted(self):
+        make_meeting(held_on=dt.date(2019, 2, 3), partners=("PE",))
+        self.assert_summaries_hold_the_tables()
+
+    def test_clearing_the_data_empties_the_summaries(self):
+        self.assertTrue(stored()["country months"])
+        synthetic.clear()
+        self.assertEqual(stored()["country months"], set())
+        self.assertEqual(stored()["officials"], set())
+
+
+@postgresql_only
+class ConcurrentWritesTests(TransactionTestCase):
+    """Two transactions adding meetings in the same month: the second counts after the first commits, so both count."""
+
+    def test_two_writers_of_one_month(self):
+        make_country(code="ID")
+        make_country(code="PE")
+        written, release = threading.Event(), threading.Event()
+        errors = []
+
+        def in_thread(work):
+            def run():
+                try:
+                    work()
+                except Exception as exc:  # reported by the test below
+                    errors.append(exc)
+                finally:
+                    connections.close_all()
+
+            return threading.Thread(target=run)
+
+        def first_writer():
+            with transaction.atomic():
+                make_meeting(held_on=dt.date(2024, 5, 2))
+                written.set()
+                release.wait(10)
+
+        one, two = in_thread(first_writer), in_thread(lambda: make_meeting(held_on=dt.date(2024, 5, 20)))
+        one.start()
+        self.assertTrue(written.wait(10))
+        two.start()
+        self.assertTrue(waits_for_a_lock(), "the second writer should wait for the first")
+        release.set()
+        one.join(10)
+        two.join(10)
+        self.assertEqual(errors, [])
+        self.assertEqual(CountryMonth.objects.get(country_id="PE", month=dt.date(2024, 5, 1)).meetings, 2)
+        self.assertEqual(MonthSector.objects.get(month=dt.date(2024, 5, 1), top_sector=NO_SECTOR).meetings, 2)
