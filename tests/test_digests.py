@@ -26,6 +26,20 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
+def in_thread(work, errors: list) -> threading.Thread:
+    """A thread that runs `work` on its own connection, its exception added to `errors` for the test to report."""
+
+    def run():
+        try:
+            work()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    return threading.Thread(target=run)
+
+
 def waits_for_a_lock() -> bool:
     """Whether another session of this database comes to wait for a lock within five seconds."""
     for _ in range(100):
@@ -192,17 +206,6 @@ class ConcurrentWritesTests(TransactionTestCase):
         written, release = threading.Event(), threading.Event()
         errors = []
 
-        def in_thread(work):
-            def run():
-                try:
-                    work()
-                except Exception as exc:  # reported by the test below
-                    errors.append(exc)
-                finally:
-                    connections.close_all()
-
-            return threading.Thread(target=run)
-
         def first_writer():
             with transaction.atomic():
                 make_participant(meeting=meeting, official=first)
@@ -212,7 +215,7 @@ class ConcurrentWritesTests(TransactionTestCase):
         def second_writer():
             make_participant(meeting=meeting, official=second)
 
-        one, two = in_thread(first_writer), in_thread(second_writer)
+        one, two = in_thread(first_writer, errors), in_thread(second_writer, errors)
         one.start()
         self.assertTrue(written.wait(10))
         two.start()

@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce, TruncMonth
 from django.test import TestCase, TransactionTestCase
@@ -34,7 +34,7 @@ from relations.models import (
 from .factories import make_article, make_country, make_meeting, make_official, make_participant, make_sector
 from .ingest_samples import chile_meeting, proposal
 from .test_admin import form_data, formset_prefix
-from .test_digests import waits_for_a_lock
+from .test_digests import in_thread, waits_for_a_lock
 from .test_generate_data import generate, make_reference
 
 postgresql_only = pytest.mark.skipif(
@@ -340,24 +340,14 @@ class ConcurrentWritesTests(TransactionTestCase):
         written, release = threading.Event(), threading.Event()
         errors = []
 
-        def in_thread(work):
-            def run():
-                try:
-                    work()
-                except Exception as exc:  # reported by the test below
-                    errors.append(exc)
-                finally:
-                    connections.close_all()
-
-            return threading.Thread(target=run)
-
         def first_writer():
             with transaction.atomic():
                 make_meeting(held_on=dt.date(2024, 5, 2))
                 written.set()
                 release.wait(10)
 
-        one, two = in_thread(first_writer), in_thread(lambda: make_meeting(held_on=dt.date(2024, 5, 20)))
+        second_writer = lambda: make_meeting(held_on=dt.date(2024, 5, 20))  # noqa: E731
+        one, two = in_thread(first_writer, errors), in_thread(second_writer, errors)
         one.start()
         self.assertTrue(written.wait(10))
         two.start()
