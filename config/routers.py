@@ -3,8 +3,7 @@
 # Tables PostgreSQL keeps by triggers (relations/summaries.py), not managed by Django's migrations: a dump's rows
 # would clash with those the triggers count from the loaded meetings, so dumps neither write nor load them.
 KEPT_BY_THE_DATABASE = {("relations", "countrymonth"), ("relations", "countrymonthsector"),
-                        ("relations", "monthsector"), ("relations", "countryofficial"),
-                        ("relations", "summarystate")}  # fmt: skip
+                        ("relations", "monthsector"), ("relations", "countryofficial")}  # fmt: skip
 
 
 class KeptTablesRouter:

@@ -727,6 +727,7 @@ class Article(BumpsDataVersion, models.Model):
             models.Index(fields=["status", "created_at"], name="article_status_idx"),
             # Intake's near-duplicate search reads the most recent articles first (intake.find_near_duplicate).
             models.Index(fields=["created_at"], name="article_created_idx"),
+            # And on PostgreSQL article_latest_idx, for a partner page's latest articles (migration 0013).
         ]
         constraints = [
             models.CheckConstraint(
@@ -778,6 +779,11 @@ class Article(BumpsDataVersion, models.Model):
     def clean(self) -> None:
         if self.pk is not None and self.duplicate_of_id == self.pk:
             raise ValidationError({"duplicate_of": _("An article cannot be a near-duplicate of itself.")})
+
+
+# Open commitments before the others (fulfilled, lapsed), as lists of commitments put them; the CASE that
+# commitment_open_first_idx (migration 0013) holds.
+OPEN_FIRST = models.Case(models.When(status="open", then=models.Value(0)), default=models.Value(1))
 
 
 class Commitment(BumpsDataVersion, models.Model):
@@ -843,6 +849,7 @@ class Commitment(BumpsDataVersion, models.Model):
                 violation_error_message=_("A due date must be between 1900 and 2099."),
             ),
         ]
+        # And on PostgreSQL commitment_open_first_idx, for a partner page's list (migration 0013).
         indexes = [models.Index(fields=["status", "due_on"], name="commitment_status_due_idx")]
 
     def __str__(self) -> str:
@@ -979,17 +986,3 @@ class CountryOfficial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id}: official {self.official_id} of {self.side_id}, {self.meetings}"
-
-
-class SummaryState(models.Model):
-    """One row: whether the summaries are being rebuilt (a bulk load writes without keeping them; the pages count
-    from the tables themselves until the rebuild has committed)."""
-
-    stale = models.BooleanField(default=False)
-
-    class Meta:
-        managed = False  # PostgreSQL's alone, as the summaries (migration 0012)
-        db_table = "relations_summarystate"
-
-    def __str__(self) -> str:
-        return "stale" if self.stale else "current"

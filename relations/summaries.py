@@ -14,15 +14,14 @@ whole rather than adjusted: statement-level triggers (migration 0012) find the k
 recount them in the writer's transaction, whatever wrote (admin, approval, bulk inserts, COPY, raw SQL). A writer
 that recounts takes one transaction-wide lock, so a second waits and counts what the first committed.
 
-A bulk load may defer the triggers (`defer`) and rebuild everything once at the end; meanwhile the summaries are
-marked stale and the pages count from the tables, as they do on SQLite, which has no such triggers here.
+A bulk writer of new meetings (generate_data) may defer the triggers (`defer`) and add its batch's meetings to the
+summaries itself (`add_meetings`) in the batch's transaction: new meetings' counts simply add. SQLite has no such
+triggers here: its pages count from the tables.
 """
 
 from __future__ import annotations
 
 from django.db import connections, transaction
-
-from .models import SummaryState
 
 
 def kept(using: str = "default") -> bool:
@@ -30,25 +29,20 @@ def kept(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
 
 
-def current(using: str = "default") -> bool:
-    """Whether the pages may read the summaries: kept, and not being rebuilt after a bulk load."""
-    return kept(using) and not SummaryState.objects.using(using).filter(stale=True).exists()
-
-
-def mark_stale(using: str = "default") -> None:
-    """Committed at once, so that readers count from the tables while a bulk load writes without the triggers."""
-    with transaction.atomic(using=using):
-        if not SummaryState.objects.using(using).filter(pk=1).update(stale=True):
-            SummaryState.objects.using(using).create(pk=1, stale=True)
+def add_meetings(first_id: int, last_id: int, using: str = "default") -> None:
+    """Add the meetings `first_id`..`last_id`, new and written with the triggers deferred (`defer`), to the
+    summaries, in the caller's transaction: their counts add to those already held."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT relations_summary_add_meetings(%s, %s)", [first_id, last_id])
 
 
 def rebuild(using: str = "default") -> None:
-    """Count every summary again from the tables, and mark them current."""
+    """Count every summary again from the tables."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("SELECT relations_summary_rebuild()")
 
 
 def defer(cursor) -> None:
-    """In the cursor's transaction, writes leave the summaries alone: the caller has marked them stale and rebuilds
-    them once it is done."""
+    """In the cursor's transaction, writes leave the summaries alone: the caller adds what it wrote itself
+    (`add_meetings`) before it commits."""
     cursor.execute("SET LOCAL relations.defer_summaries = 'on'")

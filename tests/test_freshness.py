@@ -72,7 +72,7 @@ class FreshnessTests(DashboardTestCase):
     def test_a_second_overview_request_reads_the_figures_from_the_cache(self):
         self.client.get("/")  # warm the session
         cache.clear()
-        with self.assertNumQueries(16 + summary_queries(10)):
+        with self.assertNumQueries(16 + summary_queries(5)):
             self.client.get("/")
         with self.assertNumQueries(2):  # the session and the user
             self.client.get("/")
@@ -81,7 +81,7 @@ class FreshnessTests(DashboardTestCase):
         url = reverse("relations:country-detail", args=["PE"])
         self.client.get(url)
         cache.clear()
-        with self.assertNumQueries(14 + summary_queries(5)):  # no participant, so no titles to look up
+        with self.assertNumQueries(15 + summary_queries(1)):  # no participant, so no titles to look up
             self.client.get(url)
         with self.assertNumQueries(2):  # the session and the user: the country comes with the cached page
             self.client.get(url)

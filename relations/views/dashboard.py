@@ -161,7 +161,7 @@ def _country_page(code: str, today: dt.date) -> dict:
     stack.add(_("No sector recorded"), charts.NONE_COLOUR, dashboard.unsectored_counts_by_year(code))
     points = [_timeline_point(m) for m in meetings]
     lanes = [capfirst(str(label)) for value, label in Meeting.Kind.choices if any(m.kind == value for m in meetings)]
-    commitments = dashboard.country_commitments(code, limit=LIST_LIMIT + 1)
+    commitments = dashboard.country_commitments(code, limit=LIST_LIMIT + 1, meetings=summary.meetings)
     articles = dashboard.country_articles(code, limit=LIST_LIMIT + 1)
     officials = dashboard.officials_met(code, sides=(code, settings.HOME_COUNTRY))
     context = {
