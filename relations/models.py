@@ -13,7 +13,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -530,9 +530,12 @@ class Meeting(BumpsDataVersion, models.Model):
         held_on = first_day(self.held_on, self.date_precision)
         if held_on != self.held_on:  # written whatever else is saved: the country rows below copy it
             self.held_on, kwargs = held_on, with_field(kwargs, "held_on")
-        super().save(*args, **kwargs)
-        # The country rows carry the date so that "meetings with X by date" is one index scan.
-        self.countries.exclude(held_on=self.held_on).update(held_on=self.held_on)
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Meeting, instance=self)):
+            # The country rows carry the date so that "meetings with X by date" is one index scan. Written first:
+            # the summaries' trigger on the meeting's row reads them (relations/summaries.py).
+            if not self._state.adding:
+                self.countries.exclude(held_on=self.held_on).update(held_on=self.held_on)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("relations:meeting-detail", args=[self.pk])

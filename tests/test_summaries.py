@@ -224,6 +224,31 @@ class WritesTests(SummaryAssertions, TestCase):
         self.assert_summaries_hold_the_tables()
         self.assert_dashboard_same_either_way()
 
+    def test_an_officials_latest_meeting_left_moved_or_cancelled(self):
+        """Counts kept by difference: the day last met is looked up again when the latest participation goes."""
+        latest, earlier = self.meetings[5], self.meetings[0]  # planned ahead, then today's
+        Participant.objects.filter(meeting=latest, official=self.minister).delete()
+        self.assert_summaries_hold_the_tables()
+        earlier.held_on = dt.date(2012, 1, 9)
+        earlier.save()
+        self.assert_summaries_hold_the_tables()
+        Meeting.objects.filter(pk=self.meetings[1].pk).update(status=Meeting.Status.CANCELLED)
+        self.assert_summaries_hold_the_tables()
+        Participant.objects.filter(meeting=self.meetings[2], official=self.envoy).update(role="mentioned")
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way()
+
+    def test_the_latest_meeting_of_an_official_who_met_the_country_often(self):
+        """Twenty meetings or more: the day last met is found walking the country's meetings from the latest."""
+        for day in range(1, 25):
+            make_participant(meeting=make_meeting(held_on=dt.date(2019, 3, day)), official=self.envoy)
+        latest = Meeting.objects.filter(participants__official=self.envoy).latest("held_on")
+        latest.held_on = dt.date(2011, 1, 1)
+        latest.save()
+        self.assert_summaries_hold_the_tables()
+        Participant.objects.filter(official=self.envoy, meeting__held_on=dt.date(2019, 3, 24)).delete()
+        self.assert_summaries_hold_the_tables()
+
     def test_bulk_created_links_and_a_deleted_meeting(self):
         new = [Meeting(held_on=self.today - dt.timedelta(days=d), title=f"Bulk {d}") for d in (3, 33, 63)]
         Meeting.objects.bulk_create(new)
