@@ -291,7 +291,10 @@ def _summarised_partner_counts(today: dt.date) -> list[dict]:
         .order_by()
     )
     for r in partial:
-        row = by_country[r["country_id"]]  # the summary has every month, so every country counted here
+        # A partner whose first meeting was committed between the two queries is in the second alone.
+        row = by_country.setdefault(
+            r["country_id"], {"country_id": r["country_id"], "n": r["this"], "last_contact": None, "this": 0, "last": 0}
+        )
         row["this"] += r["this"]
         row["last"] += r["last"]
         row["last_contact"] = max(filter(None, (row["last_contact"], r["last_day"])), default=None)

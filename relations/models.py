@@ -533,7 +533,7 @@ class Meeting(BumpsDataVersion, models.Model):
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Meeting, instance=self)):
             # The country rows carry the date so that "meetings with X by date" is one index scan. Written first:
             # the summaries' trigger on the meeting's row reads them (relations/summaries.py).
-            if not self._state.adding:
+            if self.pk is not None:  # a new meeting has none; one built with its key may have
                 self.countries.exclude(held_on=self.held_on).update(held_on=self.held_on)
             super().save(*args, **kwargs)
 

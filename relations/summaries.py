@@ -9,31 +9,36 @@ tables hold them per small key, so a page sums a few thousand rows instead:
 - `MonthSector`: every meeting per month and top-level sector, for the overview's chart;
 - `CountryOfficial`: how often each official of a side met in meetings with a country, and when last.
 
-The counts are of distinct meetings, which do not add up across sectors or officials, so each key is counted again
-whole rather than adjusted: statement-level triggers (migration 0012) find the keys a statement's rows belong to and
-recount them in the writer's transaction, whatever wrote (admin, approval, bulk inserts, COPY, raw SQL). A writer
-that recounts takes one transaction-wide lock, so a second waits and counts what the first committed.
+The month tables count distinct meetings, which do not add up across sectors, so each of their keys a statement
+touched is counted again whole; the officials' table is kept by difference (+1 or -1 per participation and country
+of its meeting; the day last met is looked up again only when the latest participation goes). Statement-level
+triggers (migrations 0012, 0015, 0016) do it in the writer's transaction, whatever wrote (admin, approval, bulk
+inserts, COPY, raw SQL). Every statement that writes a counted table first takes one transaction-wide lock (a
+trigger BEFORE the statement, so before it or the digests' triggers lock any row): writers of meetings take turns
+from their first write to their commit, each counts what the other committed, and none holds a meeting's row while
+waiting for the lock.
 
-A bulk writer of new meetings (generate_data) may defer the triggers (`defer`) and add its batch's meetings to the
-summaries itself (`add_meetings`) in the batch's transaction: new meetings' counts simply add. SQLite has no such
-triggers here: its pages count from the tables.
+A bulk load (generate_data, on benchmark databases) defers the triggers (`defer`) and counts everything once at the
+end (`rebuild`, some 30 s at a million meetings; also when interrupted): until then the pages' counts over whole
+months lag behind what it has loaded. SQLite has no such triggers here: its pages count from the tables.
 """
 
 from __future__ import annotations
 
 from django.db import connections, transaction
 
+# The summary tables (migration 0012).
+TABLES = [
+    "relations_countrymonth",
+    "relations_countrymonthsector",
+    "relations_monthsector",
+    "relations_countryofficial",
+]
+
 
 def kept(using: str = "default") -> bool:
     """Whether this database keeps the summaries (the triggers are PostgreSQL's)."""
     return connections[using].vendor == "postgresql"
-
-
-def add_meetings(first_id: int, last_id: int, using: str = "default") -> None:
-    """Add the meetings `first_id`..`last_id`, new and written with the triggers deferred (`defer`), to the
-    summaries, in the caller's transaction: their counts add to those already held."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT relations_summary_add_meetings(%s, %s)", [first_id, last_id])
 
 
 def rebuild(using: str = "default") -> None:
@@ -43,6 +48,5 @@ def rebuild(using: str = "default") -> None:
 
 
 def defer(cursor) -> None:
-    """In the cursor's transaction, writes leave the summaries alone: the caller adds what it wrote itself
-    (`add_meetings`) before it commits."""
+    """In the cursor's transaction, writes leave the summaries alone: the caller rebuilds them once it is done."""
     cursor.execute("SET LOCAL relations.defer_summaries = 'on'")

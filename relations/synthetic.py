@@ -642,32 +642,40 @@ class Generator:
         days = self.meeting_days()
         done = 0
         using = self.writer.connection.alias
-        while done < n:
-            size = min(self.batch_size, n - done)
-            batch = list(itertools.islice(days, size))
-            with transaction.atomic(using=using):
-                if self.writer.is_postgres:
-                    with self.writer.connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL synchronous_commit = off")
-                        # The batch writes its meetings' digests itself (write_batch), and adds them to the
-                        # summaries once written, rather than the triggers recomputing both after each table's COPY
-                        # (relations/digests.py, relations/summaries.py).
-                        cursor.execute("SET LOCAL relations.defer_digests = 'on'")
-                        summaries.defer(cursor)
-                counts.add(self.write_batch(done, batch))
-                if self.writer.is_postgres:
-                    first_id = self.ids["meeting"] + done
-                    summaries.add_meetings(first_id, first_id + size - 1, using)
-                    with self.writer.connection.cursor() as cursor:
-                        # Within an enclosing transaction (a test's), SET LOCAL would outlive the batch.
-                        cursor.execute(
-                            "SELECT set_config('relations.defer_digests', 'off', true),"
-                            " set_config('relations.defer_summaries', 'off', true)"
-                        )
-            done += size
-            if progress:
-                progress(done)
-        self.writer.analyze(t.name for t in self.tables.values())
+        try:
+            while done < n:
+                size = min(self.batch_size, n - done)
+                batch = list(itertools.islice(days, size))
+                with transaction.atomic(using=using):
+                    if self.writer.is_postgres:
+                        with self.writer.connection.cursor() as cursor:
+                            cursor.execute("SET LOCAL synchronous_commit = off")
+                            # The batch writes its meetings' digests itself (write_batch) rather than the triggers
+                            # recomputing them after each table's COPY (relations/digests.py); the summaries are
+                            # counted once at the end (relations/summaries.py): every batch has meetings in nearly
+                            # every month, and adding each batch's cost a million meetings 2.5 minutes.
+                            cursor.execute("SET LOCAL relations.defer_digests = 'on'")
+                            summaries.defer(cursor)
+                    counts.add(self.write_batch(done, batch))
+                done += size
+                if progress:
+                    progress(done)
+        finally:
+            if self.writer.is_postgres:
+                with self.writer.connection.cursor() as cursor:
+                    # Within an enclosing transaction (a test's), the batches' SET LOCAL would outlive them.
+                    cursor.execute(
+                        "SELECT set_config('relations.defer_digests', 'off', true),"
+                        " set_config('relations.defer_summaries', 'off', true)"
+                    )
+            # Statistics first: the summaries' count plans by them (a new database has none until autovacuum comes
+            # round, if it is on; joins planned for a handful of rows took seconds a batch when the summaries were
+            # added batch by batch).
+            self.writer.analyze(t.name for t in self.tables.values())
+            if self.writer.is_postgres:
+                # Interrupted too: the batches written are committed, and counted.
+                summaries.rebuild(using)
+                self.writer.analyze(summaries.TABLES)
         return counts
 
     def digest(self, meeting_id: int, host: str | None, sides: list, participants: list, sector_ids: set) -> tuple:
