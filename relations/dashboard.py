@@ -71,12 +71,6 @@ def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def sides_between(first: dt.date, last: dt.date) -> QuerySet[MeetingCountry]:
-    """Partner side rows of meetings held from `first` to `last`, found from the meetings' date index: a span of days
-    without a country has no index of its own on the side rows."""
-    return partner_sides().filter(meeting__held_on__range=(first, last))
-
-
 def year_ago(day: dt.date) -> dt.date:
     try:
         return day.replace(year=day.year - 1)
