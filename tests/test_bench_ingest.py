@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from relations import ingest_bench
 from relations.ingest.intake import NEAR_DUPLICATE_RATIO, split_header
+from relations.management.commands.bench_ingest import table
 from relations.models import Article, content_hash, normalize_text
 from tests.conftest import require_workers_setup
 
@@ -149,6 +150,33 @@ class ExtractionOnlyTests(TestCase):
         self.assertGreaterEqual(figures["extraction_articles"], figures["corpus_articles"])
         self.assertNotIn("articles", figures)
         self.assertEqual(Article.objects.count(), 0)
+
+
+class TableTests(SimpleTestCase):
+    def test_columns_line_up_whatever_the_longest_label(self):
+        figures = {
+            "extraction_per_s": 325.0,
+            "extraction_per_cpu_s": 355.5,
+            "articles": 3000,
+            "workers": 2,
+            "concurrency": 1,
+            "backlog": False,
+            "intake_jobs": 1,
+            "submit_s": 28.4,
+            "wall_s": 28.4,
+            "articles_per_s": 105.5,
+            "submit_cpu_ms_per_article": 4.5,
+            "database_cpu_ms_per_article": 5.0,
+            "worker_cpu_ms_per_article": 6.6,
+            "processed": 3000,
+            "failures": 0,
+            "corpus_articles": 116,
+            "database": "postgresql bench",
+        }
+        rows = [line for line in table(figures).splitlines() if line.startswith("|")]
+        self.assertIn("database CPU ms/article (all connections)", "\n".join(rows))
+        self.assertEqual(len({len(row) for row in rows}), 1, rows)
+        self.assertEqual(len({row.index("|", 1) for row in rows}), 1, rows)
 
 
 @pytest.mark.services

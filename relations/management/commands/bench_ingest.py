@@ -198,8 +198,12 @@ def table(figures: dict) -> str:
             ("  processed", value("processed"), ""),
             ("  failures", value("failures"), "0"),
         ]
-    lines = [f"| {'measure':<40} | {'measured':>10} | {'target':>8} |", f"|{'-' * 42}|{'-' * 11}:|{'-' * 9}:|"]
-    lines += [f"| {name:<40} | {measured:>10} | {target:>8} |" for name, measured, target in rows]
+    width = max(len("measure"), *(len(name) for name, _measured, _target in rows))
+    lines = [
+        f"| {'measure':<{width}} | {'measured':>10} | {'target':>8} |",
+        f"|{'-' * (width + 2)}|{'-' * 11}:|{'-' * 9}:|",
+    ]
+    lines += [f"| {name:<{width}} | {measured:>10} | {target:>8} |" for name, measured, target in rows]
     notes = [f"corpus: {figures['corpus_articles']} held-out articles; {figures['database']}"]
     if figures.get("timed_out"):
         notes.append("The workers did not finish before --timeout: wall time unknown.")
