@@ -14,14 +14,14 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .freshness import BumpsDataVersion
+from .freshness import BumpsDataVersion, bump_on_commit
 from .ingest.similarity import text_signature
 
 
@@ -460,8 +460,39 @@ class Sector(BumpsDataVersion, models.Model):
 
 
 class MeetingQuerySet(models.QuerySet):
+    # Meetings moved per pair of statements (their sides, then them): a bounded list of keys on every database.
+    SIDES_BATCH = 5_000
+
     def involving(self, country_code: str) -> MeetingQuerySet:
         return self.filter(countries__country_id=country_code)
+
+    def update(self, **kwargs) -> int:
+        """QuerySet.update that keeps what `Meeting.save` keeps: the sides' copy of the date, written first (the
+        summaries' triggers on meetings read it), and the pages' data version (a queryset update sends no signal).
+        A date given as an expression (F("held_on") + ...) is worked out for the sides from each meeting as it is for
+        the meeting. Unlike `save`, no date is moved to the first day of its month or year: an update stores what
+        it is given."""
+        if "held_on" not in kwargs:
+            count = super().update(**kwargs)
+        else:
+            if self.query.is_sliced:
+                raise TypeError("Cannot update a query once a slice has been taken.")
+            date = kwargs["held_on"]
+            if not hasattr(date, "resolve_expression"):
+                date = Value(date, output_field=models.DateField())
+            count = 0
+            with transaction.atomic(using=self.db):
+                # Keys first: once the sides' dates change, a filter through them may find other meetings.
+                keys = list(self.values_list("pk", flat=True))
+                for start in range(0, len(keys), self.SIDES_BATCH):
+                    batch = keys[start : start + self.SIDES_BATCH]
+                    meetings = Meeting.objects.using(self.db).filter(pk__in=batch)
+                    moved = meetings.filter(pk=OuterRef("meeting_id")).annotate(moved_to=date).values("moved_to")[:1]
+                    MeetingCountry.objects.using(self.db).filter(meeting_id__in=batch).update(held_on=Subquery(moved))
+                    count += super(MeetingQuerySet, meetings).update(**kwargs)
+        if count:
+            bump_on_commit(self.db)
+        return count
 
 
 class Meeting(BumpsDataVersion, models.Model):

@@ -2,13 +2,16 @@
 
 import datetime as dt
 import importlib
+from unittest.mock import patch
 
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.test import TestCase
 from django.utils import timezone
 
+from relations.freshness import data_version
 from relations.models import (
     Article,
     Commitment,
@@ -17,6 +20,7 @@ from relations.models import (
     DatePrecision,
     Meeting,
     MeetingCountry,
+    MeetingQuerySet,
     MeetingSector,
     Official,
     Organization,
@@ -216,6 +220,40 @@ class MeetingConstraintTests(ConstraintTestCase):
         self.assertEqual(Meeting.objects.get(pk=self.meeting.pk).held_on, dt.date(2024, 10, 1))
         self.assertEqual(set(self.meeting.countries.values_list("held_on", flat=True)), {dt.date(2024, 10, 1)})
         self.assertEqual(Commitment.objects.get(pk=commitment.pk).due_on, dt.date(2026, 1, 1))
+
+    def test_a_queryset_update_of_dates_moves_the_sides_dates_too(self):
+        other = make_meeting(held_on=dt.date(2024, 3, 5), partners=("PE", "SG"))
+        untouched = make_meeting(held_on=dt.date(2023, 3, 5), partners=("PE",))
+        before = data_version()
+        with self.captureOnCommitCallbacks(execute=True):
+            # The filter tests the date it changes: the sides follow the meetings it found, not what it finds after.
+            moved = Meeting.objects.filter(held_on__year=2024).update(held_on=dt.date(2019, 6, 1))
+        self.assertEqual(moved, Meeting.objects.filter(held_on=dt.date(2019, 6, 1)).count())
+        self.assertGreater(data_version(), before)
+        for meeting in (self.meeting, other):
+            self.assertEqual(set(meeting.countries.values_list("held_on", flat=True)), {dt.date(2019, 6, 1)})
+        with self.captureOnCommitCallbacks(execute=True):
+            Meeting.objects.filter(pk=other.pk).update(held_on=F("held_on") + dt.timedelta(days=3))
+        self.assertEqual(set(other.countries.values_list("held_on", flat=True)), {dt.date(2019, 6, 4)})
+        self.assertEqual(set(untouched.countries.values_list("held_on", flat=True)), {dt.date(2023, 3, 5)})
+
+    def test_a_queryset_update_of_sides_in_batches(self):
+        meetings = [make_meeting(held_on=dt.date(2024, 1, 1 + i), partners=("PE",)) for i in range(5)]
+        with patch.object(MeetingQuerySet, "SIDES_BATCH", 2):
+            Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(held_on=dt.date(2020, 2, 2))
+        self.assertEqual(
+            set(MeetingCountry.objects.filter(meeting__in=meetings).values_list("held_on", flat=True)),
+            {dt.date(2020, 2, 2)},
+        )
+
+    def test_a_queryset_update_of_other_fields_bumps_the_data_version(self):
+        before = data_version()
+        with self.captureOnCommitCallbacks(execute=True):
+            Meeting.objects.filter(pk=self.meeting.pk).update(title="Renamed")
+        self.assertGreater(data_version(), before)
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            Meeting.objects.filter(pk=-1).update(title="Nobody")
+        self.assertEqual(callbacks, [])
 
     def test_a_month_or_year_date_is_stored_as_its_first_day(self):
         self.meeting.held_on, self.meeting.date_precision = dt.date(2024, 5, 31), DatePrecision.MONTH

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import Coalesce, TruncMonth
 from django.test import TestCase, TransactionTestCase
 from django.urls import reverse
@@ -196,6 +196,14 @@ class WritesTests(SummaryAssertions, TestCase):
         meeting.save()
         self.assert_summaries_hold_the_tables()
         Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)  # a queryset update
+        self.assert_summaries_hold_the_tables()
+        self.assert_dashboard_same_either_way()
+
+    def test_meetings_moved_by_a_queryset_update(self):
+        """The sides' dates follow the meetings' (MeetingQuerySet.update), and the summaries both."""
+        moved = Meeting.objects.filter(pk__in=[m.pk for m in self.meetings[:3]])
+        moved.update(held_on=F("held_on") - dt.timedelta(days=400))
+        self.assertFalse(MeetingCountry.objects.exclude(held_on=F("meeting__held_on")).exists())
         self.assert_summaries_hold_the_tables()
         self.assert_dashboard_same_either_way()
 
