@@ -10,6 +10,7 @@ only in whitespace between tags (tests/test_admin_inlines.py compares the two as
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.utils import quote
@@ -142,9 +143,18 @@ def reusable(formset_admin) -> bool:
     requests (relations/admin_reuse.py), not bound to submitted data, whose blank form holds nothing read from the
     database (a select of rows rather than an autocomplete) or computed when it is made (a callable default)."""
     formset = formset_admin.formset
-    if not getattr(type(formset), "reused", False) or formset.is_bound:
+    formset_class = type(formset)
+    if not getattr(formset_class, "reused", False) or formset.is_bound:
         return False
-    for field in formset.empty_form.fields.values():
+    # Decided once per class: a blank form is built from the class alone, and building one costs a millisecond.
+    return remember(_reusable_classes, formset_class, lambda: holds_nothing_variable(formset.empty_form))
+
+
+_reusable_classes: dict = {}
+
+
+def holds_nothing_variable(form) -> bool:
+    for field in form.fields.values():
         widget = getattr(field.widget, "widget", field.widget)
         if callable(field.initial) or (isinstance(field, ModelChoiceField) and not isinstance(widget, ROWLESS_WIDGETS)):
             return False
@@ -168,33 +178,51 @@ def reuse_key(formset_admin) -> tuple:
     )
 
 
-# The blank row "Add another" copies, by formset class, permissions and language: the same for every meeting but
-# for the meeting's key in its hidden link field, written in at each use.
+# The blank form "Add another" copies, by formset class, permissions and language (and for a stacked inline, the
+# number of forms before it, which its headings' ids hold): the same for every meeting but for the meeting's key in
+# its hidden link field, written in at each use.
 _blank_rows: dict = {}
 PARENT_MARK = "relationsparent7f3c"
 
 
-def blank_row(formset_admin, inline_form, index: int) -> str:
+def parent_link_marks(formset_admin) -> tuple[str, str] | None:
+    """The blank form's link to its parent as written (its key in it) and as remembered (a mark in its place);
+    None when the blank form is not to be remembered."""
     formset = formset_admin.formset
     fk, parent = getattr(formset, "fk", None), getattr(formset, "instance", None)
     if fk is None or parent is None or parent.pk is None or not reusable(formset_admin):
-        return row(formset_admin, inline_form, index, empty=True)
-    written = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{text(parent.pk)}"'
-    marked = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}" value="{PARENT_MARK}"'
+        return None
+    name = f'name="{text(formset.prefix)}-__prefix__-{text(fk.name)}"'
+    return f'{name} value="{text(parent.pk)}"', f'{name} value="{PARENT_MARK}"'
 
-    def build() -> str | None:
-        markup = row(formset_admin, inline_form, index, empty=True)
-        # Not the markup expected (the key written elsewhere too, say): None, and the row is written every time.
-        return markup.replace(written, marked) if markup.count(written) == 1 and PARENT_MARK not in markup else None
 
-    markup = remember(_blank_rows, reuse_key(formset_admin), build)
-    if markup is None:
-        return row(formset_admin, inline_form, index, empty=True)
-    return markup.replace(marked, written)
+def remembered_blank(formset_admin, *key) -> str | None:
+    """The blank form's markup as written for an earlier request, this parent's key in it; None if there is none."""
+    marks = parent_link_marks(formset_admin) if formset_admin.has_add_permission else None
+    markup = None if marks is None else _blank_rows.get((reuse_key(formset_admin), *key))
+    return None if markup is None else markup.replace(marks[1], marks[0])
+
+
+def remember_blank(formset_admin, markup: str, *key) -> str:
+    """`markup`, kept for later requests when it holds the parent's key once, where it is expected (otherwise the
+    blank form is written every time)."""
+    marks = parent_link_marks(formset_admin)
+    if marks is not None and markup.count(marks[0]) == 1 and PARENT_MARK not in markup:
+        remember(_blank_rows, (reuse_key(formset_admin), *key), lambda: markup.replace(*marks))
+    return markup
+
+
+def inline_forms(formset_admin, blank: str | None) -> list:
+    """The inline's admin forms; without the blank one when its markup is remembered. Django's iterator makes the
+    blank form for its last item only: stopped before it, the form is not made."""
+    if blank is None:
+        return list(formset_admin)
+    return list(islice(formset_admin, len(formset_admin.formset.forms)))
 
 
 def rows(formset_admin) -> list[str]:
-    forms = list(formset_admin)
+    blank = remembered_blank(formset_admin, "tabular")
+    forms = inline_forms(formset_admin, blank)
     found = []
     for index, inline_form in enumerate(forms):
         errors = inline_form.form.non_field_errors()
@@ -202,10 +230,12 @@ def rows(formset_admin) -> list[str]:
             found.append(
                 f'<tr class="row-form-errors"><td colspan="{text(cell_count(inline_form))}">{text(errors)}</td></tr>'
             )
-        if index == len(forms) - 1 and formset_admin.has_add_permission:
-            found.append(blank_row(formset_admin, inline_form, index))
+        if blank is None and index == len(forms) - 1 and formset_admin.has_add_permission:
+            found.append(remember_blank(formset_admin, row(formset_admin, inline_form, index, empty=True), "tabular"))
         else:
             found.append(row(formset_admin, inline_form, index, empty=False))
+    if blank is not None:
+        found.append(blank)
     return found
 
 
@@ -256,11 +286,13 @@ def stacked(formset_admin) -> str:
         text(formset.management_form),
         text(formset.non_form_errors()),
     ]
-    forms = list(formset_admin)
+    blank_key = ("stacked", len(formset.forms))
+    blank = remembered_blank(formset_admin, *blank_key)
+    forms = inline_forms(formset_admin, blank)
     can_delete = formset.can_delete and formset_admin.has_delete_permission
     verbose_name = safe_filter(capfirst, opts.verbose_name)
     for index, inline_form in enumerate(forms):
-        empty = index == len(forms) - 1 and formset_admin.has_add_permission
+        empty = index == len(forms) - 1 and formset_admin.has_add_permission and blank is None
         original = inline_form.original
         classes = "inline-related"
         classes += " has_original" if original or inline_form.show_url else ""
@@ -273,7 +305,7 @@ def stacked(formset_admin) -> str:
         if can_delete and original:
             deletion = inline_form.deletion_field()
             delete = f'<span class="delete">{text(deletion.field)} {text(deletion.label_tag())}</span>'
-        parts += [
+        form_parts = [
             f'<div class="{classes}" id="{prefix}-{"empty" if empty else index}">',
             f'<h3><b>{verbose_name}:</b> <span class="inline_label">{label}</span>\n{view}\n{delete}\n</h3>',
             text(inline_form.form.non_field_errors()),
@@ -285,6 +317,10 @@ def stacked(formset_admin) -> str:
             text(inline_form.fk_field().field) if inline_form.fk_field() else "",
             "</div>",
         ]
+        markup = "\n".join(part for part in form_parts if part)
+        parts.append(remember_blank(formset_admin, markup, *blank_key) if empty else markup)
+    if blank is not None:
+        parts.append(blank)
     parts += ["</details>" if collapsible else "", "</fieldset>", "</div>"]
     return mark_safe("\n".join(part for part in parts if part))
 

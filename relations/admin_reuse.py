@@ -20,7 +20,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.forms import BaseInlineFormSet
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language
 
 from .memo import remember, url_key
@@ -150,12 +150,14 @@ class InlineFormSet(BaseInlineFormSet):
     """Django's inline formset, its blank form built once.
 
     `empty_form` is a property that builds a new form at each use, and the admin uses it several times a page
-    (the table's header, the media, the row "Add another" copies)."""
+    (the table's header, the media, the row "Add another" copies). The form is built when first looked into: the
+    admin's iterations over an inline's forms hand it around unopened (the prepopulated fields' script looks into
+    none when the inline has no such field), and a blank row written once (relations/admin_inlines.py) needs none."""
 
     @cached_property
     def empty_form(self):
         # One object for the whole request: what changes it in place changes the blank row the page shows.
-        return super().empty_form
+        return SimpleLazyObject(lambda: super(InlineFormSet, self).empty_form)
 
 
 class InlineAdminFormSet(helpers.InlineAdminFormSet):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import re
+from unittest.mock import patch
 
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Permission, User
+from django.forms.formsets import BaseFormSet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.test import TestCase, override_settings
@@ -19,7 +21,7 @@ from relations.admin import cached_reverse
 from relations.admin_reuse import InlineFormSet, KeptFields, permission_key
 from relations.models import Country, Meeting, MeetingCountry, Sector
 
-from .factories import make_country, make_meeting, make_sector
+from .factories import make_article, make_commitment, make_country, make_meeting, make_participant, make_sector
 from .test_admin import admin_url, make_staff
 
 SIDEBAR = re.compile(r'<button class="sticky toggle-nav-sidebar".*?</nav>', re.S)
@@ -204,8 +206,11 @@ class BlankRowTests(AdminReuseData):
     def test_each_meeting_gets_its_own_key_in_the_reused_blank_rows_and_headers(self):
         self.client.force_login(self.editor)
         other = make_meeting(title="Other talks", partners=("JP",))
+        # The stacked inline's blank form carries the number of forms before it in its headings' ids.
+        for description in ("A visit.", "A joint exercise."):
+            make_commitment(meeting=other, description=description)
         for language in ("en", "id"):
-            for meeting in (self.meeting, other):
+            for meeting in (self.meeting, other, self.meeting):
                 with self.subTest(language=language, meeting=meeting.pk):
                     reused = self.page(meeting, language)
                     admin_inlines._blank_rows.clear()
@@ -213,6 +218,28 @@ class BlankRowTests(AdminReuseData):
                     self.assertEqual(reused, self.page(meeting, language))
                     self.assertIn(f'name="countries-__prefix__-meeting" value="{meeting.pk}"', reused)
         self.assertTrue(admin_inlines._blank_rows and admin_inlines._headers)  # reused, not written each time
+
+    def test_a_warm_change_page_builds_no_blank_form(self):
+        """The blank forms' markup is remembered: the forms themselves are not built again (a millisecond each)."""
+        self.client.force_login(self.editor)
+        meeting = make_meeting(title="Full talks", partners=("JP",), sectors=(Sector.objects.get(slug="defence"),))
+        make_commitment(meeting=meeting)
+        make_participant(meeting=meeting)
+        meeting.articles.add(make_article())
+        built = []
+        django_blank_form = BaseFormSet.empty_form
+
+        def counted(formset):
+            built.append(formset.prefix)
+            return django_blank_form.fget(formset)
+
+        admin_inlines._blank_rows.clear()
+        with patch.object(BaseFormSet, "empty_form", property(counted)):
+            first = self.page(meeting)
+            self.assertEqual(len(built), 5)  # one per inline, the first time
+            built.clear()
+            self.assertEqual(self.page(meeting), first)
+            self.assertEqual(built, [])
 
     def test_a_form_sent_back_with_errors_adds_nothing_to_keep(self):
         self.client.force_login(self.editor)
