@@ -10,7 +10,6 @@ only in whitespace between tags (tests/test_admin_inlines.py compares the two as
 from __future__ import annotations
 
 import re
-from itertools import islice
 
 from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.contrib.admin.utils import quote
@@ -213,11 +212,10 @@ def remember_blank(formset_admin, markup: str, *key) -> str:
 
 
 def inline_forms(formset_admin, blank: str | None) -> list:
-    """The inline's admin forms; without the blank one when its markup is remembered. Django's iterator makes the
-    blank form for its last item only: stopped before it, the form is not made."""
-    if blank is None:
-        return list(formset_admin)
-    return list(islice(formset_admin, len(formset_admin.formset.forms)))
+    """The inline's admin forms; without the blank one when its markup is remembered (the blank form itself is
+    then never built: relations/admin_reuse.InlineFormSet.empty_form)."""
+    forms = list(formset_admin)
+    return forms[:-1] if blank is not None else forms
 
 
 def rows(formset_admin) -> list[str]:

@@ -14,13 +14,14 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import summaries
 from .freshness import BumpsDataVersion, bump_on_commit
 from .ingest.similarity import text_signature
 
@@ -461,7 +462,7 @@ class Sector(BumpsDataVersion, models.Model):
 
 class MeetingQuerySet(models.QuerySet):
     # Meetings moved per pair of statements (their sides, then them): a bounded list of keys on every database.
-    SIDES_BATCH = 5_000
+    MOVE_BATCH = 5_000
 
     def involving(self, country_code: str) -> MeetingQuerySet:
         return self.filter(countries__country_id=country_code)
@@ -469,29 +470,46 @@ class MeetingQuerySet(models.QuerySet):
     def update(self, **kwargs) -> int:
         """QuerySet.update that keeps what `Meeting.save` keeps: the sides' copy of the date, written first (the
         summaries' triggers on meetings read it), and the pages' data version (a queryset update sends no signal).
-        A date given as an expression (F("held_on") + ...) is worked out for the sides from each meeting as it is for
-        the meeting. Unlike `save`, no date is moved to the first day of its month or year: an update stores what
-        it is given."""
-        if "held_on" not in kwargs:
-            count = super().update(**kwargs)
-        else:
-            if self.query.is_sliced:
-                raise TypeError("Cannot update a query once a slice has been taken.")
-            date = kwargs["held_on"]
-            if not hasattr(date, "resolve_expression"):
-                date = Value(date, output_field=models.DateField())
-            count = 0
-            with transaction.atomic(using=self.db):
-                # Keys first: once the sides' dates change, a filter through them may find other meetings.
-                keys = list(self.values_list("pk", flat=True))
-                for start in range(0, len(keys), self.SIDES_BATCH):
-                    batch = keys[start : start + self.SIDES_BATCH]
-                    meetings = Meeting.objects.using(self.db).filter(pk__in=batch)
-                    moved = meetings.filter(pk=OuterRef("meeting_id")).annotate(moved_to=date).values("moved_to")[:1]
-                    MeetingCountry.objects.using(self.db).filter(meeting_id__in=batch).update(held_on=Subquery(moved))
-                    count += super(MeetingQuerySet, meetings).update(**kwargs)
+
+        A new date given as an expression (F("held_on") + ..., an annotation of this queryset) is worked out once per
+        meeting, then written to its sides and to it by key; the other fields' values are written as given, so an
+        expression among them may name the meeting's fields but not this queryset's annotations. Unlike `save`, no
+        date is moved to the first day of its month or year: an update stores what it is given."""
+        count = self._move(kwargs) if "held_on" in kwargs else super().update(**kwargs)
         if count:
             bump_on_commit(self.db)
+        return count
+
+    def _move(self, kwargs: dict) -> int:
+        # Django's own checks and choice of database for an update.
+        self._not_support_combined_queries("update")
+        if self.query.is_sliced:
+            raise TypeError("Cannot update a query once a slice has been taken.")
+        self._for_write = True
+        using = self.db
+        date = kwargs["held_on"]
+        if not hasattr(date, "resolve_expression"):
+            date = Value(date, output_field=self.model._meta.get_field("held_on"))
+        with transaction.atomic(using=using):
+            # The meetings and their new dates are read after the writers ahead have committed and before the next
+            # ones start: what is read is what gets written (relations/summaries.py).
+            summaries.take_turn(using)
+            moves = dict(self.annotate(relations_moved_to=date).values_list("pk", "relations_moved_to"))
+            if not moves:
+                return super().update(**kwargs)  # nothing to move; Django still checks the fields named
+            field = self.model._meta.get_field("held_on")
+            by_date: dict = {}
+            for key, day in moves.items():
+                # A date plus a duration comes back as a timestamp on PostgreSQL: the day, as the column holds it.
+                by_date.setdefault(field.to_python(day), []).append(key)
+            meetings = self.model._base_manager.using(using)
+            count = 0
+            for day, keys in by_date.items():
+                for start in range(0, len(keys), self.MOVE_BATCH):
+                    batch = keys[start : start + self.MOVE_BATCH]
+                    sides = MeetingCountry.objects.using(using).filter(meeting_id__in=batch)
+                    sides.exclude(held_on=day).update(held_on=day)
+                    count += models.QuerySet.update(meetings.filter(pk__in=batch), **{**kwargs, "held_on": day})
         return count
 
 

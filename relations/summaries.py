@@ -47,6 +47,16 @@ def rebuild(using: str = "default") -> None:
         cursor.execute("SELECT relations_summary_rebuild()")
 
 
+def take_turn(using: str = "default") -> None:
+    """Take now the lock the triggers take before each writing statement: the writers ahead commit first, the next
+    ones wait for this transaction's end, and what it reads from here on is what its writes will count."""
+    if kept(using):
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('relations_summaries')) WHERE NOT relations_summary_deferred()"
+            )
+
+
 def defer(cursor) -> None:
     """In the cursor's transaction, writes leave the summaries alone: the caller rebuilds them once it is done."""
     cursor.execute("SET LOCAL relations.defer_summaries = 'on'")

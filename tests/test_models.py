@@ -5,8 +5,8 @@ import importlib
 from unittest.mock import patch
 
 from django.apps import apps as django_apps
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import IntegrityError, NotSupportedError, connection, transaction
 from django.db.models import F
 from django.test import TestCase
 from django.utils import timezone
@@ -239,12 +239,46 @@ class MeetingConstraintTests(ConstraintTestCase):
 
     def test_a_queryset_update_of_sides_in_batches(self):
         meetings = [make_meeting(held_on=dt.date(2024, 1, 1 + i), partners=("PE",)) for i in range(5)]
-        with patch.object(MeetingQuerySet, "SIDES_BATCH", 2):
-            Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(held_on=dt.date(2020, 2, 2))
+        with patch.object(MeetingQuerySet, "MOVE_BATCH", 2):
+            moved = Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(held_on=dt.date(2020, 2, 2))
+        self.assertEqual(moved, 5)
         self.assertEqual(
             set(MeetingCountry.objects.filter(meeting__in=meetings).values_list("held_on", flat=True)),
             {dt.date(2020, 2, 2)},
         )
+
+    def test_a_queryset_update_through_sides_moves_each_meeting_once(self):
+        """A filter through the sides finds a meeting once per side: it is still moved once, and counted once."""
+        meeting = make_meeting(held_on=dt.date(2024, 1, 10), partners=("PE", "SG"))
+        found = Meeting.objects.filter(countries__country_id__in=["ID", "PE", "SG"], pk=meeting.pk)
+        with patch.object(MeetingQuerySet, "MOVE_BATCH", 1):
+            moved = found.update(held_on=F("held_on") + dt.timedelta(days=1))
+        self.assertEqual(moved, 1)
+        self.assertEqual(Meeting.objects.get(pk=meeting.pk).held_on, dt.date(2024, 1, 11))
+        self.assertEqual(set(meeting.countries.values_list("held_on", flat=True)), {dt.date(2024, 1, 11)})
+
+    def test_a_queryset_update_to_an_annotation(self):
+        meeting = make_meeting(held_on=dt.date(2024, 1, 10), partners=("PE",))
+        annotated = Meeting.objects.annotate(day=F("held_on") - dt.timedelta(days=9)).filter(pk=meeting.pk)
+        self.assertEqual(annotated.update(held_on=F("day"), title="Moved"), 1)
+        stored = Meeting.objects.get(pk=meeting.pk)
+        self.assertEqual((stored.held_on, stored.title), (dt.date(2024, 1, 1), "Moved"))
+        self.assertEqual(set(meeting.countries.values_list("held_on", flat=True)), {dt.date(2024, 1, 1)})
+
+    def test_a_queryset_update_of_dates_refuses_what_django_refuses(self):
+        other = make_meeting(held_on=dt.date(2024, 1, 10), partners=("PE",))
+        with self.assertRaises(NotSupportedError):
+            Meeting.objects.filter(pk=self.meeting.pk).union(Meeting.objects.filter(pk=other.pk)).update(
+                held_on=dt.date(2020, 1, 1)
+            )
+        with self.assertRaises(TypeError):
+            Meeting.objects.all()[:1].update(held_on=dt.date(2020, 1, 1))
+        with self.assertRaises(FieldDoesNotExist):
+            Meeting.objects.none().update(held_on=dt.date(2020, 1, 1), no_such_field=1)
+        with self.assertRaises(IntegrityError), transaction.atomic():  # out of range: nothing is half-written
+            Meeting.objects.filter(pk=other.pk).update(held_on=dt.date(1850, 1, 1))
+        self.assertEqual(Meeting.objects.get(pk=other.pk).held_on, dt.date(2024, 1, 10))
+        self.assertEqual(set(other.countries.values_list("held_on", flat=True)), {dt.date(2024, 1, 10)})
 
     def test_a_queryset_update_of_other_fields_bumps_the_data_version(self):
         before = data_version()

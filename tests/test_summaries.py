@@ -477,6 +477,17 @@ class ConcurrentWritesTests(SummaryAssertions, TransactionTestCase):
         self.assertEqual(Participant.objects.filter(meeting=other).count(), 2)
         self.assert_summaries_hold_the_tables()
 
+    def test_a_queryset_update_of_a_date_after_another_writer_of_the_meeting(self):
+        """The dates a queryset update writes are read after the writer ahead has committed: the sides and the
+        meeting end on the same day, and the summaries count it there."""
+        self.race(
+            lambda: Meeting.objects.filter(pk=self.meeting.pk).update(held_on=dt.date(2022, 2, 2)),
+            lambda: Meeting.objects.filter(pk=self.meeting.pk).update(held_on=F("held_on") + dt.timedelta(days=1)),
+        )
+        self.assertEqual(Meeting.objects.get(pk=self.meeting.pk).held_on, dt.date(2022, 2, 3))
+        self.assertEqual(set(self.meeting.countries.values_list("held_on", flat=True)), {dt.date(2022, 2, 3)})
+        self.assert_summaries_hold_the_tables()
+
     def test_writes_to_one_meeting_without_the_digests_row_locks(self):
         cases = [
             (
