@@ -70,6 +70,23 @@ class ApprovalTests(TestCase):
         self.herindra.refresh_from_db()
         self.assertEqual(self.herindra.aliases, ["Herindra", "Muhammad Herindra"])
 
+    def test_an_official_of_a_country_left_out_makes_it_a_side(self):
+        """A third country's envoy at the table: the participant speaks for a side of the meeting, as the admin
+        requires, so that country becomes a partner; the home country takes part without being listed."""
+        make_country(code="JP", name_en="Japan")
+        envoy = {"name": "Kenji Tanaka", "title": "Ambassador of Japan", "country": "JP", "role": "accompanying"}
+        facts = chile_meeting(host_country=None)
+        facts["officials"] = [*facts["officials"], envoy]
+        [recorded] = approve_article(self.proposed_article(), [facts])
+        meeting = recorded.meeting
+        self.assertEqual(
+            sorted(meeting.countries.values_list("country_id", "role")), [("CL", "partner"), ("JP", "partner")]
+        )
+        self.assertEqual(
+            sorted(meeting.participants.values_list("official__full_name", "side_id")),
+            [("Kenji Tanaka", "JP"), ("M. Herindra", "ID"), ("Rodrigo Alvarez Mena", "CL")],
+        )
+
     def test_unknown_official_is_created(self):
         [recorded] = approve_article(self.proposed_article(), [chile_meeting()])
         self.assertEqual([o.full_name for o in recorded.new_officials], ["Rodrigo Alvarez Mena"])

@@ -88,7 +88,7 @@ def record_meeting(article: Article, facts: dict) -> Recorded:
     elif not meeting.place and facts.get("place"):
         meeting.place = facts["place"][:300]
         meeting.save(update_fields=["place", "updated_at"])
-    add_countries(meeting, host, partners)
+    add_countries(meeting, host, partners + third_countries(people, [host, *partners]))
     new_officials = add_participants(meeting, people)
     add_sectors(meeting, article, facts.get("sectors") or [])
     add_commitments(meeting, facts.get("commitments") or [])
@@ -163,6 +163,18 @@ def country(code: str | None) -> Country | None:
 
 
 # --- Adding facts ------------------------------------------------------------------------------------------------
+
+
+def third_countries(people: list[tuple[Official, dict]], sides: list[Country | None]) -> list[Country]:
+    """Countries of officials at the meeting that the facts do not list as sides (a third country's envoy at the
+    table): a participant speaks for a side of its meeting, as the admin requires, so they become partners too.
+    The home country takes part in every meeting without being listed."""
+    listed = {side.code for side in sides if side} | {settings.HOME_COUNTRY}
+    found = {}
+    for official, _info in people:
+        if official.country_id not in listed:
+            found.setdefault(official.country_id, official.country)
+    return list(found.values())
 
 
 def add_countries(meeting: Meeting, host: Country | None, partners: list[Country]) -> None:
