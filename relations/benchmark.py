@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import math
 import re
+import secrets
 import signal
 import statistics
 import threading
@@ -33,7 +34,11 @@ from django.utils import timezone
 from config.collector import settle
 from relations.models import Commitment, Meeting, MeetingCountry, MeetingSector, Participant, Sector
 
-BENCH_USERNAME = "bench"
+# The benchmarks' accounts: one per run ("bench-" and a random part), so that two runs at once never delete each
+# other's; never taken for the site's administrator (ensure_admin). "bench" alone is what runs before 2026-12-04
+# made, and may be left by an interrupted one.
+BENCH_PREFIX = "bench-"
+EARLIER_BENCH_USERNAME = "bench"
 EXPORT_ROWS = 10_000
 # A server-side cursor (QuerySet.iterator() on PostgreSQL) is logged as its DECLARE; the floor runs the SELECT.
 DECLARE = re.compile(r"^\s*DECLARE\s+\S+\s+.*?\bCURSOR\b.*?\bFOR\s+", re.IGNORECASE | re.DOTALL)
@@ -366,25 +371,15 @@ def measure(
 
 @contextmanager
 def bench_account():
-    """The benchmark's superuser (BENCH_USERNAME) for the length of a run. Created when missing, and then deleted at
-    the end, after an error or Ctrl-C too: left behind, it would be taken for the site's administrator. An account
-    of that name that was there before stays, with the rights it had."""
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=BENCH_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+    """A superuser of its own for the length of a run, deleted at the end, after an error or Ctrl-C too: left behind,
+    it would be taken for the site's administrator. No password: the run logs it in without one."""
+    user = get_user_model().objects.create_user(
+        f"{BENCH_PREFIX}{secrets.token_hex(4)}", password=None, is_staff=True, is_superuser=True
     )
-    rights = {name: getattr(user, name) for name in ("is_staff", "is_superuser", "is_active")}
-    if not all(rights.values()):
-        for name in rights:
-            setattr(user, name, True)
-        user.save(update_fields=list(rights))
     try:
         yield user
     finally:
-        if created:
-            User.objects.filter(pk=user.pk).delete()
-        elif not all(rights.values()):
-            User.objects.filter(pk=user.pk).update(**rights)
+        user.delete()
 
 
 @contextmanager

@@ -161,6 +161,7 @@ def _wait_until_serving(server: subprocess.Popen, url: str, timeout: float) -> N
 @contextmanager
 def temporary_user() -> Iterator[tuple[str, str]]:
     """A throwaway account to log in with, deleted afterwards; yields (username, password)."""
+    # Named as the benchmarks' accounts are (relations.benchmark.BENCH_PREFIX): never taken for the administrator.
     username, password = f"bench-weight-{secrets.token_hex(4)}", secrets.token_urlsafe(18)
     user = get_user_model().objects.create_user(username, password=password)
     try:

@@ -90,9 +90,23 @@ class BenchTests(TestCase):
         self.assertEqual([row["page"] for row in rows], ["meeting", "overview"])
         self.assertEqual(output.count("| meeting "), 1)
 
+    def bench_accounts(self):
+        return get_user_model().objects.filter(username__startswith=benchmark.BENCH_PREFIX)
+
     def test_the_benchmarks_account_is_deleted_after_the_run(self):
-        bench("--pages", "meeting")
-        self.assertFalse(get_user_model().objects.filter(username=benchmark.BENCH_USERNAME).exists())
+        seen = []
+        measure = benchmark.measure
+
+        def spying(*args, **kwargs):
+            seen.extend(
+                self.bench_accounts().filter(is_superuser=True, is_staff=True).values_list("username", flat=True)
+            )
+            return measure(*args, **kwargs)
+
+        with mock.patch("relations.benchmark.measure", side_effect=spying):
+            bench("--pages", "meeting")
+        self.assertEqual(len(seen), 1)
+        self.assertFalse(self.bench_accounts().exists())
 
     def test_the_benchmarks_account_is_deleted_after_a_failed_run_too(self):
         with (
@@ -100,13 +114,19 @@ class BenchTests(TestCase):
             self.assertRaises(KeyboardInterrupt),
         ):
             call_command("bench", "--pages", "meeting", "--requests", "1", stdout=StringIO(), stderr=StringIO())
-        self.assertFalse(get_user_model().objects.filter(username=benchmark.BENCH_USERNAME).exists())
+        self.assertFalse(self.bench_accounts().exists())
 
-    def test_an_account_of_that_name_made_before_is_kept_with_its_rights(self):
-        get_user_model().objects.create_user(benchmark.BENCH_USERNAME, password="x")
-        bench("--pages", "meeting")
-        user = get_user_model().objects.get(username=benchmark.BENCH_USERNAME)
-        self.assertEqual((user.is_staff, user.is_superuser, user.is_active), (False, False, True))
+    def test_two_runs_at_once_keep_their_own_accounts(self):
+        """The first run to end deletes its account only: the other, still measuring, stays logged in."""
+        earlier = get_user_model().objects.create_user(benchmark.EARLIER_BENCH_USERNAME, password="x")
+        with benchmark.bench_account() as first:
+            with benchmark.bench_account() as second:
+                self.assertNotEqual(first.username, second.username)
+            self.assertTrue(get_user_model().objects.filter(pk=first.pk).exists())
+            self.assertFalse(get_user_model().objects.filter(pk=second.pk).exists())
+        self.assertFalse(self.bench_accounts().exists())
+        earlier.refresh_from_db()  # an account of the earlier runs' name is not theirs to change
+        self.assertEqual((earlier.is_staff, earlier.is_superuser), (False, False))
 
 
 class EmptyDatabaseTests(TestCase):

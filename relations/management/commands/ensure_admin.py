@@ -6,7 +6,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from relations.benchmark import BENCH_USERNAME
+from relations.benchmark import BENCH_PREFIX, EARLIER_BENCH_USERNAME
 
 
 class Command(BaseCommand):
@@ -23,7 +23,8 @@ class Command(BaseCommand):
         User = get_user_model()
         site = f"http://{host}:{port}"
         # The benchmarks' own account (left by an interrupted run) is nobody's way in.
-        superuser = User.objects.filter(is_superuser=True).exclude(username=BENCH_USERNAME).order_by("pk").first()
+        superusers = User.objects.filter(is_superuser=True).exclude(username=EARLIER_BENCH_USERNAME)
+        superuser = superusers.exclude(username__startswith=BENCH_PREFIX).order_by("pk").first()
         if superuser is not None:
             name = superuser.get_username()
             self.stdout.write(
